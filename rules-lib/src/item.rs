@@ -1,0 +1,718 @@
+//! `ConfigurationItem`: one type for the two shapes AWS Config uses.
+//!
+//! Lambda events carry the *event shape* (`awsAccountId`, `ARN`, `configuration` as an
+//! object, ISO-8601 timestamps); the API (GetResourceConfigHistory,
+//! BatchGetResourceConfig, Config snapshot files) uses the *API shape* (`accountId`,
+//! `arn`, `configuration` as JSON text, epoch-second timestamps over JSON 1.1). Both are
+//! read into the same [`ConfigurationItem`]; [`ConfigurationItem::to_event_json`] and
+//! [`ConfigurationItem::to_api_json`] write either shape back out.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use aws_smithy_types::date_time::Format;
+use serde_json::{Map, Value};
+
+use crate::error::ItemError;
+
+/// A point in time as AWS Config reports it (capture time, notification time).
+///
+/// Read from ISO-8601 text (with `Z` or an offset) or from epoch seconds; written as
+/// ISO-8601 with milliseconds, `2016-02-17T01:36:34.043Z`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(aws_smithy_types::DateTime);
+
+impl Timestamp {
+    /// Parses ISO-8601 / RFC-3339 text such as `2016-02-17T01:36:34.043Z`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        aws_smithy_types::DateTime::from_str(text.trim(), Format::DateTimeWithOffset)
+            .map(Self)
+            .map_err(|e| format!("`{text}` is not an ISO-8601 date-time ({e})"))
+    }
+
+    /// From epoch seconds (fractions allowed), as the JSON 1.1 protocol sends them.
+    /// Config times have millisecond precision, so the value is rounded to it (an
+    /// f64 of epoch seconds cannot hold every millisecond exactly).
+    pub fn from_epoch_secs(secs: f64) -> Self {
+        Self(aws_smithy_types::DateTime::from_millis((secs * 1000.0).round() as i64))
+    }
+
+    /// Epoch milliseconds.
+    pub fn epoch_millis(&self) -> i64 {
+        self.0.to_millis().unwrap_or(i64::MAX)
+    }
+
+    /// Epoch seconds with fractions, as JSON 1.1 writes timestamps.
+    pub fn epoch_secs_f64(&self) -> f64 {
+        self.0.as_secs_f64()
+    }
+
+    /// The SDK's date-time type.
+    pub fn to_smithy(&self) -> aws_smithy_types::DateTime {
+        self.0
+    }
+
+    /// From the SDK's date-time type.
+    pub fn from_smithy(dt: aws_smithy_types::DateTime) -> Self {
+        Self(dt)
+    }
+
+    /// Now, from the system clock.
+    pub fn now() -> Self {
+        Self(aws_smithy_types::DateTime::from(std::time::SystemTime::now()))
+    }
+
+    /// Reads either an ISO-8601 string or a number of epoch seconds.
+    pub fn from_json(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::String(s) => Self::parse(s),
+            Value::Number(n) => n
+                .as_f64()
+                .map(Self::from_epoch_secs)
+                .ok_or_else(|| format!("`{n}` is not a number of epoch seconds")),
+            other => Err(format!(
+                "expected ISO-8601 text or epoch seconds, found {}",
+                json_kind(other)
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Always millisecond precision, as Config writes it.
+        let millis = self.epoch_millis();
+        let dt = aws_smithy_types::DateTime::from_millis(millis);
+        let text = dt.fmt(Format::DateTime).map_err(|_| fmt::Error)?;
+        // smithy drops trailing zero fractions; normalise to exactly 3 digits.
+        let (head, frac) = match text.trim_end_matches('Z').split_once('.') {
+            Some((h, f)) => (h.to_string(), f.to_string()),
+            None => (text.trim_end_matches('Z').to_string(), String::new()),
+        };
+        let mut frac = frac;
+        frac.truncate(3);
+        while frac.len() < 3 {
+            frac.push('0');
+        }
+        write!(f, "{head}.{frac}Z")
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({self})")
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// `configurationItemStatus`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemStatus {
+    /// `OK`: the resource exists and was recorded.
+    Ok,
+    /// `ResourceDiscovered`: first recording of the resource.
+    ResourceDiscovered,
+    /// `ResourceNotRecorded`: the type is no longer recorded.
+    ResourceNotRecorded,
+    /// `ResourceDeleted`.
+    ResourceDeleted,
+    /// `ResourceDeletedNotRecorded`.
+    ResourceDeletedNotRecorded,
+    /// A status this version does not know; treated as not evaluable.
+    Other(String),
+}
+
+impl ItemStatus {
+    /// Parses the status text; unknown values are kept, not rejected.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "OK" => Self::Ok,
+            "ResourceDiscovered" => Self::ResourceDiscovered,
+            "ResourceNotRecorded" => Self::ResourceNotRecorded,
+            "ResourceDeleted" => Self::ResourceDeleted,
+            "ResourceDeletedNotRecorded" => Self::ResourceDeletedNotRecorded,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    /// The status as Config writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ok => "OK",
+            Self::ResourceDiscovered => "ResourceDiscovered",
+            Self::ResourceNotRecorded => "ResourceNotRecorded",
+            Self::ResourceDeleted => "ResourceDeleted",
+            Self::ResourceDeletedNotRecorded => "ResourceDeletedNotRecorded",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// Only `OK` and `ResourceDiscovered` items are evaluated; the rest are NOT_APPLICABLE.
+    pub fn is_evaluable(&self) -> bool {
+        matches!(self, Self::Ok | Self::ResourceDiscovered)
+    }
+}
+
+/// One relationship of a configuration item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relationship {
+    /// Related resource type, e.g. `AWS::EC2::Instance`.
+    pub resource_type: Option<String>,
+    /// Related resource id.
+    pub resource_id: Option<String>,
+    /// Related resource name.
+    pub resource_name: Option<String>,
+    /// `name` (event shape) or `relationshipName` (API shape).
+    pub name: Option<String>,
+}
+
+/// A configuration item, whichever shape it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigurationItem {
+    /// `configurationItemVersion` / `version`.
+    pub version: Option<String>,
+    /// `awsAccountId` / `accountId`.
+    pub account_id: Option<String>,
+    /// `configurationItemCaptureTime`.
+    pub capture_time: Option<Timestamp>,
+    /// `configurationItemStatus` (missing is read as `OK`).
+    pub status: ItemStatus,
+    /// `configurationStateId`, as text (it arrives as a number or as text).
+    pub state_id: Option<String>,
+    /// `configurationStateMd5Hash` / `configurationItemMD5Hash`.
+    pub md5_hash: Option<String>,
+    /// `ARN` / `arn`.
+    pub arn: Option<String>,
+    /// `resourceType`, e.g. `AWS::EC2::Volume`.
+    pub resource_type: String,
+    /// `resourceId`.
+    pub resource_id: String,
+    /// `resourceName`.
+    pub resource_name: Option<String>,
+    /// `awsRegion`.
+    pub region: Option<String>,
+    /// `availabilityZone`.
+    pub availability_zone: Option<String>,
+    /// `resourceCreationTime`.
+    pub resource_creation_time: Option<Timestamp>,
+    /// `tags` (BatchGetResourceConfig returns none).
+    pub tags: BTreeMap<String, String>,
+    /// `relatedEvents`.
+    pub related_events: Vec<String>,
+    /// `relationships`.
+    pub relationships: Vec<Relationship>,
+    /// `configuration`, decoded from JSON text when needed; `Null` on deleted items.
+    pub configuration: Value,
+    /// `supplementaryConfiguration`, each value decoded from JSON text when needed.
+    pub supplementary_configuration: BTreeMap<String, Value>,
+}
+
+const ITEM_FIELDS: &[&str] = &[
+    "version",
+    "configurationItemVersion",
+    "accountId",
+    "awsAccountId",
+    "configurationItemCaptureTime",
+    "configurationItemStatus",
+    "configurationStateId",
+    "configurationItemMD5Hash",
+    "configurationStateMd5Hash",
+    "arn",
+    "ARN",
+    "resourceType",
+    "resourceId",
+    "resourceName",
+    "awsRegion",
+    "availabilityZone",
+    "resourceCreationTime",
+    "tags",
+    "relatedEvents",
+    "relationships",
+    "configuration",
+    "supplementaryConfiguration",
+];
+
+impl ConfigurationItem {
+    /// Reads an item from JSON text in either shape.
+    pub fn from_json_str(text: &str) -> Result<Self, ItemError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| ItemError::Json {
+            line: e.line(),
+            column: e.column(),
+            reason: e.to_string(),
+        })?;
+        Self::from_value(&value)
+    }
+
+    /// Reads an item from a JSON value in either shape.
+    pub fn from_value(value: &Value) -> Result<Self, ItemError> {
+        let obj = value.as_object().ok_or_else(|| ItemError::Field {
+            field: "(item)".into(),
+            reason: format!(
+                "a configuration item is a JSON object, found {}",
+                json_kind(value)
+            ),
+        })?;
+        if !obj.keys().any(|k| ITEM_FIELDS.contains(&k.as_str())) {
+            return Err(ItemError::Field {
+                field: "(item)".into(),
+                reason: "this object has none of the fields of a configuration item \
+                         (resourceType, resourceId, configuration, ...)"
+                    .into(),
+            });
+        }
+        let f = Fields(obj);
+        Ok(Self {
+            version: f.text(&["configurationItemVersion", "version"])?,
+            account_id: f.text(&["awsAccountId", "accountId"])?,
+            capture_time: f.time("configurationItemCaptureTime")?,
+            status: f
+                .text(&["configurationItemStatus"])?
+                .map(|s| ItemStatus::parse(&s))
+                .unwrap_or(ItemStatus::Ok),
+            state_id: f.text(&["configurationStateId"])?,
+            md5_hash: f.text(&["configurationStateMd5Hash", "configurationItemMD5Hash"])?,
+            arn: f.text(&["ARN", "arn"])?,
+            resource_type: f.required_text("resourceType")?,
+            resource_id: f.required_text("resourceId")?,
+            resource_name: f.text(&["resourceName"])?,
+            region: f.text(&["awsRegion"])?,
+            availability_zone: f.text(&["availabilityZone"])?,
+            resource_creation_time: f.time("resourceCreationTime")?,
+            tags: f.tags()?,
+            related_events: f.related_events()?,
+            relationships: f.relationships()?,
+            configuration: f.configuration()?,
+            supplementary_configuration: f.supplementary()?,
+        })
+    }
+
+    /// Reads a file's content: one item, a list of items, or a Config snapshot/history
+    /// document (`{"configurationItems": [...]}`).
+    pub fn many_from_json_str(text: &str) -> Result<Vec<Self>, ItemError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| ItemError::Json {
+            line: e.line(),
+            column: e.column(),
+            reason: e.to_string(),
+        })?;
+        let list = match &value {
+            Value::Array(items) => items.as_slice(),
+            Value::Object(o) => match o.get("configurationItems") {
+                Some(Value::Array(items)) => items.as_slice(),
+                _ => std::slice::from_ref(&value),
+            },
+            _ => std::slice::from_ref(&value),
+        };
+        list.iter()
+            .enumerate()
+            .map(|(i, v)| {
+                Self::from_value(v).map_err(|e| ItemError::InList {
+                    index: i,
+                    source: Box::new(e),
+                })
+            })
+            .collect()
+    }
+
+    /// Whether this item may be evaluated: status `OK` or `ResourceDiscovered`.
+    pub fn is_evaluable(&self) -> bool {
+        self.status.is_evaluable()
+    }
+
+    /// A supplementary configuration value by key, if present and not null.
+    pub fn supplementary(&self, key: &str) -> Option<&Value> {
+        self.supplementary_configuration
+            .get(key)
+            .filter(|v| !v.is_null())
+    }
+
+    /// Writes the item in the Lambda event shape.
+    pub fn to_event_json(&self) -> Value {
+        let mut o = self.common_json();
+        put_opt(&mut o, "configurationItemVersion", &self.version);
+        put_opt(&mut o, "awsAccountId", &self.account_id);
+        put_opt(&mut o, "configurationStateMd5Hash", &self.md5_hash);
+        put_opt(&mut o, "ARN", &self.arn);
+        if let Some(t) = &self.capture_time {
+            o.insert("configurationItemCaptureTime".into(), t.to_string().into());
+        }
+        if let Some(t) = &self.resource_creation_time {
+            o.insert("resourceCreationTime".into(), t.to_string().into());
+        }
+        o.insert(
+            "relationships".into(),
+            self.relationships_json("name").into(),
+        );
+        o.insert("configuration".into(), self.configuration.clone());
+        o.insert(
+            "supplementaryConfiguration".into(),
+            Value::Object(
+                self.supplementary_configuration
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+        );
+        Value::Object(o)
+    }
+
+    /// Writes the item in the API shape of the JSON 1.1 protocol
+    /// (`configuration` and supplementary values as JSON text, epoch-second times).
+    pub fn to_api_json(&self) -> Value {
+        let mut o = self.common_json();
+        put_opt(&mut o, "version", &self.version);
+        put_opt(&mut o, "accountId", &self.account_id);
+        put_opt(&mut o, "configurationItemMD5Hash", &self.md5_hash);
+        put_opt(&mut o, "arn", &self.arn);
+        if let Some(t) = &self.capture_time {
+            o.insert(
+                "configurationItemCaptureTime".into(),
+                epoch_json(t.epoch_secs_f64()),
+            );
+        }
+        if let Some(t) = &self.resource_creation_time {
+            o.insert("resourceCreationTime".into(), epoch_json(t.epoch_secs_f64()));
+        }
+        o.insert(
+            "relationships".into(),
+            self.relationships_json("relationshipName").into(),
+        );
+        if !self.configuration.is_null() {
+            o.insert(
+                "configuration".into(),
+                self.configuration.to_string().into(),
+            );
+        }
+        o.insert(
+            "supplementaryConfiguration".into(),
+            Value::Object(
+                self.supplementary_configuration
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.to_string())))
+                    .collect(),
+            ),
+        );
+        Value::Object(o)
+    }
+
+    fn common_json(&self) -> Map<String, Value> {
+        let mut o = Map::new();
+        o.insert(
+            "configurationItemStatus".into(),
+            self.status.as_str().into(),
+        );
+        put_opt(&mut o, "configurationStateId", &self.state_id);
+        o.insert("resourceType".into(), self.resource_type.clone().into());
+        o.insert("resourceId".into(), self.resource_id.clone().into());
+        put_opt(&mut o, "resourceName", &self.resource_name);
+        put_opt(&mut o, "awsRegion", &self.region);
+        put_opt(&mut o, "availabilityZone", &self.availability_zone);
+        o.insert(
+            "tags".into(),
+            Value::Object(
+                self.tags
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone().into()))
+                    .collect(),
+            ),
+        );
+        o.insert(
+            "relatedEvents".into(),
+            self.related_events.clone().into(),
+        );
+        o
+    }
+
+    fn relationships_json(&self, name_key: &str) -> Vec<Value> {
+        self.relationships
+            .iter()
+            .map(|r| {
+                let mut m = Map::new();
+                put_opt(&mut m, "resourceType", &r.resource_type);
+                put_opt(&mut m, "resourceId", &r.resource_id);
+                put_opt(&mut m, "resourceName", &r.resource_name);
+                put_opt(&mut m, name_key, &r.name);
+                Value::Object(m)
+            })
+            .collect()
+    }
+}
+
+fn epoch_json(secs: f64) -> Value {
+    serde_json::Number::from_f64(secs)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
+}
+
+fn put_opt(o: &mut Map<String, Value>, key: &str, v: &Option<String>) {
+    if let Some(v) = v {
+        o.insert(key.to_string(), Value::String(v.clone()));
+    }
+}
+
+/// A short description of a JSON value's kind, for error messages.
+pub(crate) fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Decodes a value that may be JSON text holding JSON (Config writes both).
+/// Text that is not JSON stays text.
+pub(crate) fn decode_embedded_json(v: &Value) -> Value {
+    match v {
+        Value::String(s) => {
+            let t = s.trim_start();
+            if t.starts_with('{') || t.starts_with('[') {
+                serde_json::from_str(s).unwrap_or_else(|_| v.clone())
+            } else {
+                v.clone()
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+struct Fields<'a>(&'a Map<String, Value>);
+
+impl Fields<'_> {
+    /// The first present, non-null field among `names`, as text. Numbers and booleans
+    /// are accepted and written as text (configurationStateId arrives as both).
+    fn text(&self, names: &[&str]) -> Result<Option<String>, ItemError> {
+        for name in names {
+            match self.0.get(*name) {
+                None | Some(Value::Null) => continue,
+                Some(Value::String(s)) => return Ok(Some(s.clone())),
+                Some(Value::Number(n)) => return Ok(Some(n.to_string())),
+                Some(Value::Bool(b)) => return Ok(Some(b.to_string())),
+                Some(other) => {
+                    return Err(ItemError::Field {
+                        field: (*name).into(),
+                        reason: format!("expected text, found {}", json_kind(other)),
+                    })
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn required_text(&self, name: &str) -> Result<String, ItemError> {
+        match self.text(&[name])? {
+            Some(s) if !s.is_empty() => Ok(s),
+            _ => Err(ItemError::Field {
+                field: name.into(),
+                reason: "is required and missing or empty".into(),
+            }),
+        }
+    }
+
+    fn time(&self, name: &str) -> Result<Option<Timestamp>, ItemError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(v) => Timestamp::from_json(v)
+                .map(Some)
+                .map_err(|reason| ItemError::Field {
+                    field: name.into(),
+                    reason,
+                }),
+        }
+    }
+
+    fn tags(&self) -> Result<BTreeMap<String, String>, ItemError> {
+        match self.0.get("tags") {
+            None | Some(Value::Null) => Ok(BTreeMap::new()),
+            Some(Value::Object(m)) => Ok(m
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        Value::String(s) => s.clone(),
+                        Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    (k.clone(), v)
+                })
+                .collect()),
+            // Some exports list tags as [{"key": "...", "value": "..."}].
+            Some(Value::Array(list)) => Ok(list
+                .iter()
+                .filter_map(|t| {
+                    let k = t.get("key").or_else(|| t.get("Key"))?.as_str()?;
+                    let v = t
+                        .get("value")
+                        .or_else(|| t.get("Value"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("");
+                    Some((k.to_string(), v.to_string()))
+                })
+                .collect()),
+            Some(other) => Err(ItemError::Field {
+                field: "tags".into(),
+                reason: format!("expected an object of tag names to values, found {}", json_kind(other)),
+            }),
+        }
+    }
+
+    fn related_events(&self) -> Result<Vec<String>, ItemError> {
+        match self.0.get("relatedEvents") {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(list)) => Ok(list
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect()),
+            Some(other) => Err(ItemError::Field {
+                field: "relatedEvents".into(),
+                reason: format!("expected a list, found {}", json_kind(other)),
+            }),
+        }
+    }
+
+    fn relationships(&self) -> Result<Vec<Relationship>, ItemError> {
+        let list = match self.0.get("relationships") {
+            None | Some(Value::Null) => return Ok(Vec::new()),
+            Some(Value::Array(list)) => list,
+            Some(other) => {
+                return Err(ItemError::Field {
+                    field: "relationships".into(),
+                    reason: format!("expected a list, found {}", json_kind(other)),
+                })
+            }
+        };
+        list.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let o = r.as_object().ok_or_else(|| ItemError::Field {
+                    field: format!("relationships[{i}]"),
+                    reason: format!("expected an object, found {}", json_kind(r)),
+                })?;
+                let f = Fields(o);
+                let wrap = |e: ItemError| match e {
+                    ItemError::Field { field, reason } => ItemError::Field {
+                        field: format!("relationships[{i}].{field}"),
+                        reason,
+                    },
+                    other => other,
+                };
+                Ok(Relationship {
+                    resource_type: f.text(&["resourceType"]).map_err(wrap)?,
+                    resource_id: f.text(&["resourceId"]).map_err(wrap)?,
+                    resource_name: f.text(&["resourceName"]).map_err(wrap)?,
+                    name: f.text(&["name", "relationshipName"]).map_err(wrap)?,
+                })
+            })
+            .collect()
+    }
+
+    fn configuration(&self) -> Result<Value, ItemError> {
+        match self.0.get("configuration") {
+            None | Some(Value::Null) => Ok(Value::Null),
+            Some(Value::String(s)) if s.trim().is_empty() || s == "null" => Ok(Value::Null),
+            Some(Value::String(s)) => {
+                serde_json::from_str(s).map_err(|e| ItemError::Field {
+                    field: "configuration".into(),
+                    reason: format!(
+                        "is JSON text that does not parse at line {} column {}: {e}",
+                        e.line(),
+                        e.column()
+                    ),
+                })
+            }
+            Some(v @ Value::Object(_)) => Ok(v.clone()),
+            Some(other) => Err(ItemError::Field {
+                field: "configuration".into(),
+                reason: format!(
+                    "expected an object or JSON text, found {}",
+                    json_kind(other)
+                ),
+            }),
+        }
+    }
+
+    fn supplementary(&self) -> Result<BTreeMap<String, Value>, ItemError> {
+        match self.0.get("supplementaryConfiguration") {
+            None | Some(Value::Null) => Ok(BTreeMap::new()),
+            Some(Value::Object(m)) => Ok(m
+                .iter()
+                .map(|(k, v)| (k.clone(), decode_embedded_json(v)))
+                .collect()),
+            Some(other) => Err(ItemError::Field {
+                field: "supplementaryConfiguration".into(),
+                reason: format!("expected an object, found {}", json_kind(other)),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_read_both_forms_and_print_millis() {
+        let a = Timestamp::parse("2016-02-17T01:36:34.043Z").unwrap();
+        let b = Timestamp::from_json(&serde_json::json!(1455672994.043)).unwrap();
+        assert_eq!(a.to_string(), "2016-02-17T01:36:34.043Z");
+        assert_eq!(a.epoch_millis(), b.epoch_millis());
+        let c = Timestamp::parse("2016-02-17T01:36:34Z").unwrap();
+        assert_eq!(c.to_string(), "2016-02-17T01:36:34.000Z");
+        let d = Timestamp::parse("2016-02-17T02:36:34.043+01:00").unwrap();
+        assert_eq!(d, a);
+        assert!(Timestamp::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn api_shape_round_trips_to_the_same_item() {
+        let item = ConfigurationItem::from_value(&serde_json::json!({
+            "awsAccountId": "123456789012",
+            "configurationItemCaptureTime": "2016-02-17T01:36:34.043Z",
+            "configurationItemStatus": "OK",
+            "resourceType": "AWS::EC2::Instance",
+            "resourceId": "i-1",
+            "ARN": "arn:aws:ec2:us-east-2:123456789012:instance/i-1",
+            "tags": {"Foo": "Bar"},
+            "relationships": [{"resourceId": "eipalloc-1", "resourceType": "AWS::EC2::EIP", "name": "Is attached to ElasticIp"}],
+            "configuration": {"foo": "bar"},
+            "supplementaryConfiguration": {"X": "{\"a\":1}"}
+        }))
+        .unwrap();
+        assert_eq!(item.supplementary("X"), Some(&serde_json::json!({"a": 1})));
+        let api = ConfigurationItem::from_value(&item.to_api_json()).unwrap();
+        assert_eq!(api, item);
+        let event = ConfigurationItem::from_value(&item.to_event_json()).unwrap();
+        assert_eq!(event, item);
+    }
+
+    #[test]
+    fn deleted_item_with_null_configuration_parses() {
+        let item = ConfigurationItem::from_value(&serde_json::json!({
+            "configurationItemStatus": "ResourceDeleted",
+            "resourceType": "AWS::EC2::Volume",
+            "resourceId": "vol-1",
+            "configuration": null
+        }))
+        .unwrap();
+        assert!(item.configuration.is_null());
+        assert!(!item.is_evaluable());
+    }
+
+    #[test]
+    fn missing_resource_id_names_the_field() {
+        let err = ConfigurationItem::from_value(&serde_json::json!({
+            "resourceType": "AWS::EC2::Volume", "configuration": {}
+        }))
+        .unwrap_err();
+        assert!(err.to_string().contains("resourceId"), "{err}");
+    }
+}

@@ -1,0 +1,255 @@
+//! `run(rule)`: the Lambda function around one rule.
+//!
+//! At init: JSON logging, the SDK configuration and the Config client are built once.
+//! Per invocation: parse the payload, validate parameters (invalid ones fail the
+//! invocation with `InvalidParameterValueException` and nothing is sent), choose
+//! credentials (see [`crate::credentials`]), run the [`crate::engine`], deliver with
+//! [`crate::deliver`]. Any evaluation that could not be delivered fails the invocation,
+//! so Lambda and Config retry it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
+use serde_json::{json, Value};
+use thiserror::Error;
+use tokio::sync::Mutex;
+
+use crate::config_api::SdkConfigApi;
+use crate::credentials::{choose_role, CrossAccountError, RoleChoice, SESSION_NAME, SESSION_SECONDS};
+use crate::deliver::{deliver, DeliveryError};
+use crate::engine::{evaluate_event, parse_parameters, EngineError};
+use crate::error::{EventError, ParamError};
+use crate::evaluation::Compliance;
+use crate::event::Event;
+use crate::retry::{RetryPolicy, Retrying};
+use crate::rule::Rule;
+
+/// Why an invocation failed. The Lambda error type says whether a retry can help.
+#[derive(Debug, Error)]
+pub enum InvocationError {
+    /// The payload is not an AWS Config rule event. Retrying will not help.
+    #[error("the invocation payload is not an AWS Config rule event: {0}")]
+    InvalidEvent(#[from] EventError),
+    /// Invalid rule parameters. Config shows the rule in ERROR; nothing was sent.
+    #[error("{0}")]
+    InvalidParameters(#[from] ParamError),
+    /// Cross-account credentials could not be had.
+    #[error(transparent)]
+    CrossAccount(#[from] CrossAccountError),
+    /// The engine failed (API errors, oversized item missing, rule failure).
+    #[error(transparent)]
+    Engine(EngineError),
+    /// Evaluations were not delivered.
+    #[error(transparent)]
+    Delivery(#[from] DeliveryError),
+}
+
+impl From<EngineError> for InvocationError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::InvalidParameters(p) => Self::InvalidParameters(p),
+            other => Self::Engine(other),
+        }
+    }
+}
+
+impl InvocationError {
+    /// The Lambda `errorType`.
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            Self::InvalidEvent(_) => "InvalidEventException",
+            Self::InvalidParameters(_) => "InvalidParameterValueException",
+            Self::CrossAccount(CrossAccountError::AssumeFailed { access_denied: true, .. }) => "AccessDeniedException",
+            Self::CrossAccount(_) => "CrossAccountConfigurationException",
+            Self::Engine(EngineError::Api(_)) => "ConfigApiException",
+            Self::Engine(EngineError::OversizedItemNotFound { .. }) => "ResourceNotFoundException",
+            Self::Engine(_) => "RuleEvaluationException",
+            Self::Delivery(_) => "EvaluationDeliveryException",
+        }
+    }
+}
+
+impl From<InvocationError> for Diagnostic {
+    fn from(e: InvocationError) -> Self {
+        Diagnostic {
+            error_type: e.error_type().to_string(),
+            error_message: e.to_string(),
+        }
+    }
+}
+
+/// Sets up JSON logs on stdout. The level comes from `RUST_LOG`, else
+/// `AWS_LAMBDA_LOG_LEVEL` (Lambda's advanced logging controls), else `info`.
+pub fn init_tracing() {
+    let level = std::env::var("RUST_LOG")
+        .ok()
+        .or_else(|| std::env::var("AWS_LAMBDA_LOG_LEVEL").ok().map(|l| match l.to_ascii_lowercase().as_str() {
+            "fatal" => "error".to_string(),
+            other => other.to_string(),
+        }))
+        .unwrap_or_else(|| "info".into());
+    // The SDK's own chatter stays at warn unless asked for explicitly.
+    let filter = tracing_subscriber::EnvFilter::try_new(format!("warn,rules_lib={level},functions={level}"))
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&level))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_target(false)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
+}
+
+/// The error `run` ends with (the runtime could not start or lost its API).
+pub type LambdaError = lambda_runtime::Error;
+
+/// Runs the Lambda runtime loop for `rule`.
+pub async fn run(rule: &'static dyn Rule) -> Result<(), LambdaError> {
+    init_tracing();
+    let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
+    let function = Arc::new(RuleFunction::new(rule, sdk));
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+        let function = Arc::clone(&function);
+        async move {
+            let own_account = event.context.invoked_function_arn.split(':').nth(4).map(str::to_string);
+            function.handle(event.payload, own_account.as_deref()).await
+        }
+    }))
+    .await
+}
+
+type Clients = Arc<(SdkConfig, Retrying<SdkConfigApi>)>;
+
+/// One rule's function: the clients built at init, and the invocation handler.
+pub struct RuleFunction {
+    rule: &'static dyn Rule,
+    own: Clients,
+    policy: RetryPolicy,
+    assumed: Mutex<HashMap<(String, Option<String>), Clients>>,
+}
+
+impl RuleFunction {
+    /// Builds the function's own clients from `sdk`.
+    pub fn new(rule: &'static dyn Rule, sdk: SdkConfig) -> Self {
+        let policy = RetryPolicy::from_env();
+        let api = Retrying::new(SdkConfigApi::from_sdk_config(&sdk), policy);
+        Self {
+            rule,
+            own: Arc::new((sdk, api)),
+            policy,
+            assumed: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Handles one invocation payload.
+    pub async fn handle(&self, payload: Value, own_account: Option<&str>) -> Result<Value, InvocationError> {
+        let name = self.rule.spec().name;
+        let result = self.handle_inner(payload, own_account).await;
+        if let Err(e) = &result {
+            tracing::error!(rule = name, error_type = e.error_type(), error = %e, "invocation failed");
+        }
+        result
+    }
+
+    async fn handle_inner(&self, payload: Value, own_account: Option<&str>) -> Result<Value, InvocationError> {
+        let spec = self.rule.spec();
+        let event = Event::from_value(&payload)?;
+        tracing::info!(
+            rule = spec.name,
+            config_rule = event.config_rule_name.as_deref().unwrap_or(""),
+            message_type = event.invoking_event.message_type(),
+            event_left_scope = event.event_left_scope,
+            "invoked"
+        );
+        let (_, runtime) = parse_parameters(self.rule, &event)?;
+        let clients = match choose_role(&event, &runtime, own_account)? {
+            RoleChoice::Own => Arc::clone(&self.own),
+            RoleChoice::Assume { role_arn, region, because } => {
+                tracing::info!(role_arn = %role_arn, because, "using assumed-role credentials");
+                self.assumed_clients(role_arn, region, because).await?
+            }
+        };
+        let (sdk, api) = (&clients.0, &clients.1);
+        let evaluations = evaluate_event(self.rule, &event, api, Some(sdk)).await?;
+        let mut counts = [0usize; 3];
+        for e in &evaluations {
+            counts[e.compliance_type as usize] += 1;
+            if e.compliance_type == Compliance::NonCompliant {
+                tracing::info!(
+                    resource_type = %e.compliance_resource_type,
+                    resource_id = %e.compliance_resource_id,
+                    annotation = e.annotation.as_deref().unwrap_or(""),
+                    "NON_COMPLIANT"
+                );
+            } else {
+                tracing::debug!(resource_type = %e.compliance_resource_type, resource_id = %e.compliance_resource_id, compliance = %e.compliance_type, "evaluated");
+            }
+        }
+        let report = deliver(api, &evaluations, &event.result_token).await?;
+        tracing::info!(
+            rule = spec.name,
+            compliant = counts[0],
+            non_compliant = counts[1],
+            not_applicable = counts[2],
+            calls = report.calls,
+            resent = report.resent,
+            test_mode = report.test_mode,
+            "evaluations delivered"
+        );
+        Ok(json!({
+            "rule": spec.name,
+            "messageType": event.invoking_event.message_type(),
+            "evaluations": evaluations.len(),
+            "compliant": counts[0],
+            "nonCompliant": counts[1],
+            "notApplicable": counts[2],
+            "putEvaluationsCalls": report.calls,
+            "resent": report.resent,
+            "testMode": report.test_mode,
+        }))
+    }
+
+    async fn assumed_clients(&self, role_arn: String, region: Option<String>, because: &'static str) -> Result<Clients, CrossAccountError> {
+        let key = (role_arn.clone(), region.clone());
+        let mut cache = self.assumed.lock().await;
+        if let Some(c) = cache.get(&key) {
+            return Ok(Arc::clone(c));
+        }
+        let base = &self.own.0;
+        let region = region.map(Region::new).or_else(|| base.region().cloned());
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(&role_arn)
+            .session_name(SESSION_NAME)
+            .session_length(std::time::Duration::from_secs(SESSION_SECONDS))
+            .configure(base);
+        if let Some(r) = region.clone() {
+            builder = builder.region(r);
+        }
+        let provider = builder.build().await;
+        // Fetch once now so an AccessDenied is reported against the role, not later
+        // as an opaque failure of the first Config call.
+        if let Err(e) = provider.provide_credentials().await {
+            let reason = format!("{}", aws_sdk_config::error::DisplayErrorContext(&e));
+            return Err(CrossAccountError::AssumeFailed {
+                access_denied: reason.contains("AccessDenied"),
+                role_arn,
+                because,
+                reason,
+            });
+        }
+        let mut sdk_builder = base.to_builder().credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider));
+        if let Some(r) = region {
+            sdk_builder = sdk_builder.region(r);
+        }
+        let sdk = sdk_builder.build();
+        let api = Retrying::new(SdkConfigApi::from_sdk_config(&sdk), self.policy);
+        let clients = Arc::new((sdk, api));
+        cache.insert(key, Arc::clone(&clients));
+        Ok(clients)
+    }
+}

@@ -1,0 +1,351 @@
+//! IAM policy-document analysis shared by rules (public access, admin access).
+//!
+//! Documents arrive as objects, as JSON text, or as URL-encoded JSON text (IAM items);
+//! [`PolicyDocument::from_value`] reads all three. Statement fields may be a single
+//! value or a list.
+
+use percent_encoding::percent_decode_str;
+use serde_json::{Map, Value};
+
+/// `Effect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// `Allow`.
+    Allow,
+    /// `Deny`.
+    Deny,
+}
+
+/// One statement, normalised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// `Sid`, or `#<index>` when absent.
+    pub sid: String,
+    /// `Effect`.
+    pub effect: Effect,
+    /// `Principal`, as (kind, value) pairs; `"*"` is (`*`, `*`). None when absent.
+    pub principal: Option<Vec<(String, String)>>,
+    /// `NotPrincipal`, likewise.
+    pub not_principal: Option<Vec<(String, String)>>,
+    /// `Action`.
+    pub action: Vec<String>,
+    /// `NotAction`.
+    pub not_action: Vec<String>,
+    /// `Resource`.
+    pub resource: Vec<String>,
+    /// `NotResource`.
+    pub not_resource: Vec<String>,
+    /// `Condition`: operator → key → values.
+    pub condition: Map<String, Value>,
+}
+
+/// A parsed policy document.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PolicyDocument {
+    /// The statements, in order.
+    pub statements: Vec<Statement>,
+}
+
+/// Condition keys that pin a public principal to something specific (an account, an
+/// organization, a network, a calling resource). A statement restricted by one of them
+/// (with a positive operator and a non-wildcard value) is not public.
+const PINNING_KEYS: &[&str] = &[
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceowner",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceip",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:userid",
+    "aws:username",
+    "aws:resourceorgid",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:principalservicename",
+    "kms:calleraccount",
+    "kms:viaservice",
+    "lambda:functionurlauthtype",
+    "s3:dataaccesspointaccount",
+    "sns:endpoint",
+];
+
+impl PolicyDocument {
+    /// Reads a document given as an object, JSON text, or URL-encoded JSON text.
+    pub fn from_value(v: &Value) -> Result<Self, String> {
+        match v {
+            Value::Object(o) => Self::from_object(o),
+            Value::String(s) => Self::from_text(s),
+            other => Err(format!("a policy document is an object or JSON text, found {other}")),
+        }
+    }
+
+    /// Reads JSON text, URL-decoding it first when it is URL-encoded.
+    pub fn from_text(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        let decoded;
+        let json_text = if t.starts_with('%') || (!t.starts_with('{') && t.contains("%7B")) {
+            decoded = percent_decode_str(t)
+                .decode_utf8()
+                .map_err(|e| format!("URL-encoded policy is not UTF-8: {e}"))?
+                .replace('+', " ");
+            decoded.as_str()
+        } else {
+            t
+        };
+        let v: Value = serde_json::from_str(json_text)
+            .map_err(|e| format!("policy document is not valid JSON (line {} column {}): {e}", e.line(), e.column()))?;
+        match v {
+            Value::Object(o) => Self::from_object(&o),
+            other => Err(format!("a policy document is a JSON object, found {other}")),
+        }
+    }
+
+    fn from_object(o: &Map<String, Value>) -> Result<Self, String> {
+        let statements = match o.get("Statement") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(list)) => list.iter().collect(),
+            Some(one @ Value::Object(_)) => vec![one],
+            Some(other) => return Err(format!("`Statement` must be a list or an object, found {other}")),
+        };
+        let statements = statements
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| Statement::from_value(i, s))
+            .collect::<Result<_, _>>()?;
+        Ok(Self { statements })
+    }
+
+    /// Allow statements that grant a public principal one of `actions` without a
+    /// condition that pins them, less what an unconditional public Deny takes away.
+    /// Each hit is (statement sid, the actions it grants publicly).
+    pub fn public_grants(&self, actions: &[&str]) -> Vec<(String, Vec<String>)> {
+        let denied: Vec<&str> = actions
+            .iter()
+            .copied()
+            .filter(|a| {
+                self.statements.iter().any(|s| {
+                    s.effect == Effect::Deny && s.condition.is_empty() && s.is_public_principal() && s.matches_action(a)
+                })
+            })
+            .collect();
+        self.statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow && s.is_public_principal() && !s.is_pinned_by_condition())
+            .filter_map(|s| {
+                let granted: Vec<String> = actions
+                    .iter()
+                    .filter(|a| !denied.contains(a) && s.matches_action(a))
+                    .map(|a| a.to_string())
+                    .collect();
+                (!granted.is_empty()).then(|| (s.sid.clone(), granted))
+            })
+            .collect()
+    }
+}
+
+fn strings(v: Option<&Value>, field: &str) -> Result<Vec<String>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(vec![s.clone()]),
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|x| match x {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(format!("`{field}` entries must be text, found {other}")),
+            })
+            .collect(),
+        Some(other) => Err(format!("`{field}` must be text or a list, found {other}")),
+    }
+}
+
+fn principals(v: Option<&Value>, field: &str) -> Result<Option<Vec<(String, String)>>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(vec![("*".into(), s.clone())])),
+        Some(Value::Object(m)) => {
+            let mut out = Vec::new();
+            for (kind, vals) in m {
+                for val in strings(Some(vals), field)? {
+                    out.push((kind.clone(), val));
+                }
+            }
+            Ok(Some(out))
+        }
+        Some(other) => Err(format!("`{field}` must be \"*\" or an object, found {other}")),
+    }
+}
+
+impl Statement {
+    fn from_value(index: usize, v: &Value) -> Result<Self, String> {
+        let o = v.as_object().ok_or_else(|| format!("statement #{index} is not an object"))?;
+        let effect = match o.get("Effect").and_then(Value::as_str) {
+            Some(e) if e.eq_ignore_ascii_case("allow") => Effect::Allow,
+            Some(e) if e.eq_ignore_ascii_case("deny") => Effect::Deny,
+            other => return Err(format!("statement #{index} has Effect {other:?}; expected Allow or Deny")),
+        };
+        Ok(Self {
+            sid: o
+                .get("Sid")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map_or_else(|| format!("#{index}"), str::to_string),
+            effect,
+            principal: principals(o.get("Principal"), "Principal")?,
+            not_principal: principals(o.get("NotPrincipal"), "NotPrincipal")?,
+            action: strings(o.get("Action"), "Action")?,
+            not_action: strings(o.get("NotAction"), "NotAction")?,
+            resource: strings(o.get("Resource"), "Resource")?,
+            not_resource: strings(o.get("NotResource"), "NotResource")?,
+            condition: match o.get("Condition") {
+                Some(Value::Object(c)) => c.clone(),
+                _ => Map::new(),
+            },
+        })
+    }
+
+    /// Whether the statement applies to anyone: `Principal` `*`, `{"AWS": "*"}` (or
+    /// `CanonicalUser` `*`), or any `NotPrincipal` (everyone but a few).
+    pub fn is_public_principal(&self) -> bool {
+        if self.not_principal.is_some() {
+            return true;
+        }
+        self.principal.as_ref().is_some_and(|ps| {
+            ps.iter()
+                .any(|(kind, val)| val == "*" && matches!(kind.as_str(), "*" | "AWS" | "CanonicalUser"))
+        })
+    }
+
+    /// Whether the statement covers `action` (Action wildcards, or not excluded by
+    /// NotAction). Case-insensitive, `*` and `?` wildcards.
+    pub fn matches_action(&self, action: &str) -> bool {
+        if !self.not_action.is_empty() {
+            return !self.not_action.iter().any(|p| wildcard_match(p, action));
+        }
+        self.action.iter().any(|p| wildcard_match(p, action))
+    }
+
+    /// Whether some condition pins the statement to a specific account, organization,
+    /// network or source: a pinning key, a positive operator (not `...Not...`, not
+    /// `...IfExists`), and at least one value that is not a bare wildcard or an
+    /// open network.
+    pub fn is_pinned_by_condition(&self) -> bool {
+        self.condition.iter().any(|(op, keys)| {
+            let op_l = op.to_ascii_lowercase();
+            if op_l.contains("not") || op_l.ends_with("ifexists") || op_l == "null" || op_l.starts_with("bool") {
+                return false;
+            }
+            let Some(keys) = keys.as_object() else { return false };
+            keys.iter().any(|(k, vals)| {
+                PINNING_KEYS.contains(&k.to_ascii_lowercase().as_str())
+                    && strings(Some(vals), k)
+                        .map(|vs| !vs.is_empty() && vs.iter().all(|v| !is_open_value(v)))
+                        .unwrap_or(false)
+            })
+        })
+    }
+}
+
+fn is_open_value(v: &str) -> bool {
+    let v = v.trim();
+    v.is_empty() || v.chars().all(|c| c == '*' || c == '?') || v == "0.0.0.0/0" || v == "::/0"
+}
+
+/// IAM wildcard matching: `*` any run, `?` one character, case-insensitive.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
+    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const READ: &[&str] = &["s3:GetObject", "s3:ListBucket"];
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_match("s3:*", "s3:GetObject"));
+        assert!(wildcard_match("S3:get*", "s3:GetObject"));
+        assert!(wildcard_match("*", "s3:GetObject"));
+        assert!(wildcard_match("s3:Get?bject", "s3:GetObject"));
+        assert!(!wildcard_match("s3:Put*", "s3:GetObject"));
+    }
+
+    #[test]
+    fn reads_objects_json_text_and_url_encoded_text() {
+        let doc = json!({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}});
+        let a = PolicyDocument::from_value(&doc).unwrap();
+        let b = PolicyDocument::from_value(&Value::String(doc.to_string())).unwrap();
+        let encoded: String = percent_encoding::utf8_percent_encode(&doc.to_string(), percent_encoding::NON_ALPHANUMERIC).to_string();
+        let c = PolicyDocument::from_value(&Value::String(encoded)).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, c);
+        assert_eq!(a.public_grants(READ), vec![("#0".to_string(), vec!["s3:GetObject".to_string()])]);
+    }
+
+    #[test]
+    fn pinning_conditions_make_a_statement_private() {
+        for cond in [
+            json!({"StringEquals": {"aws:SourceVpce": "vpce-1"}}),
+            json!({"StringEquals": {"AWS:SourceAccount": ["111122223333"]}}),
+            json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+        ] {
+            let doc = json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:*", "Resource": "*", "Condition": cond}]});
+            assert!(PolicyDocument::from_value(&doc).unwrap().public_grants(READ).is_empty(), "{doc}");
+        }
+        for cond in [
+            json!({"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}),
+            json!({"StringLike": {"aws:SourceAccount": "*"}}),
+            json!({"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}}),
+            json!({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}),
+            json!({"Bool": {"aws:SecureTransport": "true"}}),
+        ] {
+            let doc = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": cond}]});
+            assert!(!PolicyDocument::from_value(&doc).unwrap().public_grants(READ).is_empty(), "{doc}");
+        }
+    }
+
+    #[test]
+    fn unconditional_public_deny_and_not_action() {
+        let doc = json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:Get*", "Resource": "*"}]});
+        assert!(PolicyDocument::from_value(&doc).unwrap().public_grants(READ).is_empty());
+        let doc = json!({"Statement": [{"Sid": "all-but-list", "Effect": "Allow", "Principal": "*", "NotAction": "s3:ListBucket", "Resource": "*"}]});
+        assert_eq!(PolicyDocument::from_value(&doc).unwrap().public_grants(READ), vec![("all-but-list".to_string(), vec!["s3:GetObject".to_string()])]);
+    }
+
+    #[test]
+    fn malformed_documents_are_errors_not_panics() {
+        assert!(PolicyDocument::from_value(&json!("{not json")).is_err());
+        assert!(PolicyDocument::from_value(&json!({"Statement": [{"Effect": "Maybe"}]})).is_err());
+        assert!(PolicyDocument::from_value(&json!(7)).is_err());
+    }
+}
