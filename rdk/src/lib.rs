@@ -1,0 +1,9 @@
+//! `rdk`, the ferrule rule development kit: thin commands over `rules_lib`.
+//!
+//! The library half exists so the tests can drive the commands and the local Config
+//! endpoint in-process; the binary is `src/main.rs`.
+#![warn(missing_docs)]
+
+pub mod commands;
+pub mod input;
+pub mod local_config;

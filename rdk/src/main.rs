@@ -1,1 +1,113 @@
-fn main(){}
+//! `rdk`: the ferrule rule development kit. Thin over `rdk::commands` and `rules_lib`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use rdk::commands::{self, CliError, EvaluateInput, Format};
+
+#[derive(Parser)]
+#[command(name = "rdk", version, about = "ferrule rule development kit: list, evaluate and run AWS Config rules locally")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the rule catalog: name, triggers, resource types, parameters.
+    Rules {
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Evaluate one rule against a configuration item or a whole Lambda event.
+    Evaluate {
+        /// The rule name, e.g. encrypted-volumes.
+        #[arg(long)]
+        rule: String,
+        /// A configuration item file (either shape; a list or snapshot file works too).
+        #[arg(long, conflicts_with = "event", required_unless_present = "event")]
+        item: Option<PathBuf>,
+        /// A whole Lambda payload as AWS Config sends it.
+        #[arg(long)]
+        event: Option<PathBuf>,
+        /// Rule parameters as a JSON object, e.g. '{"kmsId": "..."}'.
+        #[arg(long)]
+        parameters: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Run a local AWS Config endpoint (JSON 1.1) serving items from files, for
+    /// running the rule functions end to end (AWS_ENDPOINT_URL_CONFIG_SERVICE).
+    LocalConfig {
+        /// A directory (or file) of configuration items to serve.
+        #[arg(long)]
+        items: Option<PathBuf>,
+        /// The port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 4566)]
+        port: u16,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("rdk: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match rt.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rdk: {}", e.message.replace('\n', " "));
+            ExitCode::from(e.code as u8)
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), CliError> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match command {
+        Command::Rules { format } => commands::list_rules(format, &mut out).map_err(|e| CliError::failed(e.to_string())),
+        Command::Evaluate { rule, item, event, parameters, format } => {
+            let input = match (item, event) {
+                (Some(i), _) => EvaluateInput::Item(i),
+                (None, Some(e)) => EvaluateInput::Event(e),
+                (None, None) => return Err(CliError::input("give --item FILE or --event FILE")),
+            };
+            // Build the whole output first so a failure leaves stdout empty.
+            let mut buf = Vec::new();
+            commands::evaluate(&rule, &input, parameters.as_deref(), format, &mut buf).await?;
+            std::io::Write::write_all(&mut out, &buf).map_err(|e| CliError::failed(e.to_string()))
+        }
+        Command::LocalConfig { items, port } => {
+            tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new("info")).with_writer(std::io::stderr).init();
+            let endpoint = match &items {
+                Some(dir) => {
+                    let (endpoint, skipped) = rdk::local_config::LocalConfig::load_dir(dir)
+                        .map_err(|e| CliError::input(format!("{}: cannot read: {e}", dir.display())))?;
+                    for s in skipped {
+                        eprintln!("rdk: skipped {}", s.reason);
+                    }
+                    endpoint
+                }
+                None => rdk::local_config::LocalConfig::default(),
+            };
+            let running = endpoint
+                .serve(SocketAddr::from(([127, 0, 0, 1], port)))
+                .await
+                .map_err(|e| CliError::input(format!("cannot listen on 127.0.0.1:{port}: {e}; pick another with --port")))?;
+            eprintln!(
+                "rdk: local AWS Config endpoint on {} ({} items); export AWS_ENDPOINT_URL_CONFIG_SERVICE={}",
+                running.url(),
+                endpoint.item_count(),
+                running.url()
+            );
+            running.task.await.map_err(|e| CliError::failed(e.to_string()))
+        }
+    }
+}

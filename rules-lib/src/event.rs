@@ -134,7 +134,7 @@ impl Event {
             what: "the payload",
             line: e.line(),
             column: e.column(),
-            reason: e.to_string(),
+            reason: crate::item::json_reason(&e),
         })?;
         Self::from_value(&v)
     }
@@ -285,7 +285,7 @@ fn embedded_object(
                 what,
                 line: e.line(),
                 column: e.column(),
-                reason: e.to_string(),
+                reason: crate::item::json_reason(&e),
             })?;
             match v {
                 Value::Object(m) => Ok(Some(m)),

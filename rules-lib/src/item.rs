@@ -243,7 +243,7 @@ impl ConfigurationItem {
         let value: Value = serde_json::from_str(text).map_err(|e| ItemError::Json {
             line: e.line(),
             column: e.column(),
-            reason: e.to_string(),
+            reason: json_reason(&e),
         })?;
         Self::from_value(&value)
     }
@@ -297,7 +297,7 @@ impl ConfigurationItem {
         let value: Value = serde_json::from_str(text).map_err(|e| ItemError::Json {
             line: e.line(),
             column: e.column(),
-            reason: e.to_string(),
+            reason: json_reason(&e),
         })?;
         let list = match &value {
             Value::Array(items) => items.as_slice(),
@@ -451,6 +451,15 @@ fn epoch_json(secs: f64) -> Value {
 fn put_opt(o: &mut Map<String, Value>, key: &str, v: &Option<String>) {
     if let Some(v) = v {
         o.insert(key.to_string(), Value::String(v.clone()));
+    }
+}
+
+/// serde_json's message without its trailing position (the caller reports it).
+pub(crate) fn json_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
     }
 }
 

@@ -1,0 +1,219 @@
+//! The commands behind `rdk`, writing to any `Write` so tests run them in-process.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use rules_lib::config_api::SdkConfigApi;
+use rules_lib::engine::{self, EngineError};
+use rules_lib::retry::{RetryPolicy, Retrying};
+use rules_lib::{rules, ConfigurationItem, Evaluation, Event, InvokingEvent, Rule, Timestamp};
+use serde_json::{json, Value};
+
+/// A command failed. `code` 2 means bad input (unknown rule, invalid parameters,
+/// unreadable file); 1 means the work itself failed.
+#[derive(Debug)]
+pub struct CliError {
+    /// The process exit code.
+    pub code: i32,
+    /// One line for stderr: the input, the problem, the fix.
+    pub message: String,
+}
+
+impl CliError {
+    /// Bad input: exit 2.
+    pub fn input(message: impl Into<String>) -> Self {
+        Self { code: 2, message: message.into() }
+    }
+    /// A failure while working: exit 1.
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self { code: 1, message: message.into() }
+    }
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For scripts.
+    Json,
+}
+
+/// The rule with this name, or an error listing close names.
+pub fn find_rule(name: &str) -> Result<&'static dyn Rule, CliError> {
+    rules::find(name).ok_or_else(|| {
+        let close: Vec<&str> = rules::catalog()
+            .iter()
+            .map(|r| r.spec().name)
+            .filter(|n| n.contains(name) || name.contains(n) || shares_words(n, name))
+            .collect();
+        let hint = if close.is_empty() { "run `rdk rules` to list them".to_string() } else { format!("did you mean {}?", close.join(", ")) };
+        CliError::input(format!("unknown rule `{name}`: {hint}"))
+    })
+}
+
+fn shares_words(a: &str, b: &str) -> bool {
+    let words: Vec<&str> = b.split('-').filter(|w| w.len() > 3).collect();
+    a.split('-').filter(|w| w.len() > 3).any(|w| words.contains(&w))
+}
+
+/// `rdk rules`: the catalog.
+pub fn list_rules(format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            let list: Vec<Value> = rules::catalog()
+                .iter()
+                .map(|r| {
+                    let s = r.spec();
+                    json!({
+                        "name": s.name,
+                        "description": s.description,
+                        "trigger": s.trigger.as_str(),
+                        "maximumFrequency": s.maximum_frequency.map(|f| f.as_str()),
+                        "resourceTypes": s.resource_types,
+                        "severity": s.severity.as_str(),
+                        "parameters": s.parameters.iter().map(|p| json!({
+                            "name": p.name, "type": p.kind.name(), "required": p.required,
+                            "default": p.default, "description": p.description,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&list)?)
+        }
+        Format::Text => {
+            for r in rules::catalog() {
+                let s = r.spec();
+                let trigger = match s.maximum_frequency {
+                    Some(f) => format!("{} ({})", s.trigger.as_str(), f.as_str()),
+                    None => s.trigger.as_str().to_string(),
+                };
+                writeln!(out, "{}  [{}, {}]", s.name, trigger, s.severity.as_str())?;
+                writeln!(out, "    {}", s.description)?;
+                writeln!(out, "    resource types: {}", s.resource_types.join(", "))?;
+                if s.parameters.is_empty() {
+                    writeln!(out, "    parameters: none")?;
+                }
+                for p in s.parameters {
+                    let req = if p.required { "required" } else { "optional" };
+                    let default = p.default.map(|d| format!(", default {d}")).unwrap_or_default();
+                    writeln!(out, "    - {} ({}, {req}{default}): {}", p.name, p.kind.name(), p.description)?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// What `rdk evaluate` reads.
+#[derive(Debug, Clone)]
+pub enum EvaluateInput {
+    /// `--item FILE`: one item, a list, or a snapshot file, in either shape.
+    Item(PathBuf),
+    /// `--event FILE`: a whole Lambda payload.
+    Event(PathBuf),
+}
+
+/// `rdk evaluate`: evaluations in the PutEvaluations shape.
+///
+/// With `--event`, oversized and periodic events need the Config API: the SDK is
+/// configured from the environment (`AWS_ENDPOINT_URL_CONFIG_SERVICE` points it at
+/// `rdk local-config`). Nothing is sent to PutEvaluations.
+pub async fn evaluate(
+    rule_name: &str,
+    input: &EvaluateInput,
+    parameters: Option<&str>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let rule = find_rule(rule_name)?;
+    let params_override = parameters
+        .map(|p| match serde_json::from_str::<Value>(p) {
+            Ok(Value::Object(m)) => Ok(m),
+            Ok(other) => Err(CliError::input(format!("--parameters must be a JSON object such as '{{\"kmsId\": \"...\"}}', found {other}"))),
+            Err(e) => Err(CliError::input(format!("--parameters is not valid JSON ({e}); pass an object such as '{{\"kmsId\": \"...\"}}'"))),
+        })
+        .transpose()?;
+    let evaluations = match input {
+        EvaluateInput::Item(path) => {
+            let items = crate::input::read_items_file(path).map_err(CliError::input)?;
+            let raw = params_override.unwrap_or_default();
+            let spec = rule.spec();
+            let (params, _) = rules_lib::Params::parse(spec.name, spec.parameters, &raw).map_err(|e| CliError::input(e.to_string()))?;
+            let now = Timestamp::now();
+            items
+                .iter()
+                .map(|item| engine::evaluate_item(rule, item, &params, now))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| CliError::failed(format!("{}: {e}", path.display())))?
+        }
+        EvaluateInput::Event(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| CliError::input(format!("{}: cannot read: {e}", path.display())))?;
+            let mut event = Event::from_json_str(&text).map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+            if let Some(p) = params_override {
+                event.rule_parameters = p;
+            }
+            engine::parse_parameters(rule, &event).map_err(|e| CliError::input(e.to_string()))?;
+            evaluate_event(rule, &event).await.map_err(|e| match e {
+                EngineError::InvalidParameters(p) => CliError::input(p.to_string()),
+                other => CliError::failed(format!("{}: {other}", path.display())),
+            })?
+        }
+    };
+    write_evaluations(&evaluations, format, out).map_err(|e| CliError::failed(format!("cannot write output: {e}")))
+}
+
+async fn evaluate_event(rule: &dyn Rule, event: &Event) -> Result<Vec<Evaluation>, EngineError> {
+    let needs_api = !matches!(event.invoking_event, InvokingEvent::Change { .. });
+    if !needs_api {
+        // An ordinary change never calls the API; do not load AWS configuration.
+        let unused = OfflineApi;
+        return engine::evaluate_event(rule, event, &unused, None).await;
+    }
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let api = Retrying::new(SdkConfigApi::from_sdk_config(&sdk), RetryPolicy::from_env());
+    engine::evaluate_event(rule, event, &api, Some(&sdk)).await
+}
+
+/// Writes evaluations as a JSON array or as text lines.
+pub fn write_evaluations(evaluations: &[Evaluation], format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(evaluations)?),
+        Format::Text => {
+            for e in evaluations {
+                write!(out, "{:<15} {} {}", e.compliance_type.as_str(), e.compliance_resource_type, e.compliance_resource_id)?;
+                match &e.annotation {
+                    Some(a) => writeln!(out, ": {a}")?,
+                    None => writeln!(out)?,
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Stands in for the Config API where an ordinary change event needs none; any call
+/// is a bug and says so.
+struct OfflineApi;
+
+impl rules_lib::config_api::ConfigApi for OfflineApi {
+    fn get_latest_item<'a>(&'a self, _: &'a str, _: &'a str, _: Option<Timestamp>) -> rules_lib::config_api::BoxFuture<'a, Result<Option<ConfigurationItem>, rules_lib::ApiError>> {
+        Box::pin(async { Err(offline("GetResourceConfigHistory")) })
+    }
+    fn list_discovered_resources<'a>(&'a self, _: &'a str) -> rules_lib::config_api::BoxFuture<'a, Result<Vec<rules_lib::config_api::ResourceKey>, rules_lib::ApiError>> {
+        Box::pin(async { Err(offline("ListDiscoveredResources")) })
+    }
+    fn batch_get_resource_config<'a>(&'a self, _: &'a [rules_lib::config_api::ResourceKey]) -> rules_lib::config_api::BoxFuture<'a, Result<Vec<ConfigurationItem>, rules_lib::ApiError>> {
+        Box::pin(async { Err(offline("BatchGetResourceConfig")) })
+    }
+    fn compliance_results<'a>(&'a self, _: &'a str) -> rules_lib::config_api::BoxFuture<'a, Result<Vec<rules_lib::config_api::ComplianceRecord>, rules_lib::ApiError>> {
+        Box::pin(async { Err(offline("GetComplianceDetailsByConfigRule")) })
+    }
+    fn put_evaluations<'a>(&'a self, _: &'a [Evaluation], _: &'a str, _: bool) -> rules_lib::config_api::BoxFuture<'a, Result<Vec<Evaluation>, rules_lib::ApiError>> {
+        Box::pin(async { Err(offline("PutEvaluations")) })
+    }
+}
+
+fn offline(operation: &'static str) -> rules_lib::ApiError {
+    rules_lib::ApiError::Rejected { operation, code: "Offline".into(), message: "rdk evaluate does not call AWS for a change event".into() }
+}

@@ -1,0 +1,600 @@
+//! A local AWS Config endpoint, for running the real rule functions end to end.
+//!
+//! moto accepts PutEvaluations only in TestMode and answers "not implemented" to every
+//! compliance read, so it cannot show that an evaluation arrived. This endpoint speaks
+//! the real wire protocol (JSON 1.1, `X-Amz-Target: StarlingDoveService.<Action>`), so
+//! aws-sdk-config talks to it unchanged via `AWS_ENDPOINT_URL_CONFIG_SERVICE`.
+//!
+//! - **PutEvaluations** is validated as the service does (0..100 evaluations, required
+//!   fields, type 1..256 and id 1..768 characters, annotation 1..256, INSUFFICIENT_DATA
+//!   refused) and stored per rule, resource type and id; an older OrderingTimestamp does
+//!   not replace a newer result. With `TestMode` nothing is stored.
+//! - **Reads** are served from configuration-item files: GetResourceConfigHistory,
+//!   ListDiscoveredResources, BatchGetResourceConfig (no tags or relationships, deleted
+//!   resources left out, optional unprocessed keys) and GetComplianceDetailsByConfigRule.
+//! - **Faults** can be injected for PutEvaluations: throttle the first N calls, answer
+//!   the first N with a 5xx, report every evaluation of the first N calls as
+//!   FailedEvaluations, or add latency to every call.
+//!
+//! Result tokens: the service maps a token to the rule it was issued for. Locally, the
+//! rule name is the token up to its first `/` (`my-rule/run-1` stores under `my-rule`),
+//! so a test or a user writes tokens as `<configRuleName>/<anything>`.
+//!
+//! Signatures are not checked (the access key id is recorded, to show which
+//! credentials a call was made with). Control endpoints for people and scripts:
+//! `GET /_local/evaluations`, `GET /_local/calls`, `PUT /_local/faults`,
+//! `POST /_local/items`.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State as AxState;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use rules_lib::{Compliance, ConfigurationItem, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// What to inject into PutEvaluations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Faults {
+    /// Answer the next N PutEvaluations calls with ThrottlingException.
+    pub throttle_put: usize,
+    /// Answer the next N PutEvaluations calls with HTTP 500 InternalFailure.
+    pub server_error_put: usize,
+    /// Report every evaluation of the next N PutEvaluations calls as FailedEvaluations.
+    pub fail_evaluations_put: usize,
+    /// In the next N BatchGetResourceConfig calls, return every second key unprocessed.
+    pub unprocessed_batch_get: usize,
+    /// Delay every call by this many milliseconds.
+    pub delay_ms: u64,
+}
+
+/// One stored evaluation result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredEvaluation {
+    /// The rule (from the result token).
+    pub config_rule_name: String,
+    /// `ComplianceResourceType`.
+    pub resource_type: String,
+    /// `ComplianceResourceId`.
+    pub resource_id: String,
+    /// `ComplianceType`.
+    pub compliance_type: Compliance,
+    /// `Annotation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<String>,
+    /// `OrderingTimestamp`.
+    pub ordering_timestamp: Timestamp,
+    /// When it was stored.
+    pub result_recorded_time: Timestamp,
+    /// The token it came with.
+    pub result_token: String,
+}
+
+/// One call the endpoint answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallRecord {
+    /// The action, e.g. `PutEvaluations`.
+    pub action: String,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// The error code, when one was answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// For PutEvaluations: how many evaluations came.
+    pub evaluations: usize,
+    /// For PutEvaluations: whether TestMode was set.
+    pub test_mode: bool,
+    /// The access key id of the signature, when signed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    items: Vec<ConfigurationItem>,
+    results: BTreeMap<(String, String, String), StoredEvaluation>,
+    calls: Vec<CallRecord>,
+    faults: Faults,
+}
+
+/// The endpoint's state; cheap to clone (shared).
+#[derive(Debug, Clone, Default)]
+pub struct LocalConfig {
+    state: Arc<Mutex<State>>,
+}
+
+/// A running endpoint.
+#[derive(Debug)]
+pub struct Running {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// The server task.
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// `http://<addr>`, for `AWS_ENDPOINT_URL_CONFIG_SERVICE`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// A file the endpoint could not load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The file.
+    pub path: PathBuf,
+    /// Why.
+    pub reason: String,
+}
+
+impl LocalConfig {
+    /// An endpoint serving `items`.
+    pub fn new(items: Vec<ConfigurationItem>) -> Self {
+        let s = Self::default();
+        s.lock().items = items;
+        s
+    }
+
+    /// Loads every `.json` file under `dir` (one item, a list, or a snapshot file).
+    /// Unreadable files are returned, not fatal.
+    pub fn load_dir(dir: &Path) -> std::io::Result<(Self, Vec<Skipped>)> {
+        let (items, skipped) = crate::input::load_items(dir)?;
+        Ok((Self::new(items), skipped))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave State half-written in a way that
+        // matters for a test endpoint; keep serving.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds items (new captures of a resource are kept as history).
+    pub fn add_items(&self, items: Vec<ConfigurationItem>) {
+        self.lock().items.extend(items);
+    }
+
+    /// How many items it serves (every capture counted).
+    pub fn item_count(&self) -> usize {
+        self.lock().items.len()
+    }
+
+    /// Replaces the fault plan.
+    pub fn set_faults(&self, faults: Faults) {
+        self.lock().faults = faults;
+    }
+
+    /// Every stored result.
+    pub fn stored(&self) -> Vec<StoredEvaluation> {
+        self.lock().results.values().cloned().collect()
+    }
+
+    /// Stored results of one rule.
+    pub fn stored_for(&self, config_rule_name: &str) -> Vec<StoredEvaluation> {
+        self.stored().into_iter().filter(|e| e.config_rule_name == config_rule_name).collect()
+    }
+
+    /// Every call answered so far.
+    pub fn calls(&self) -> Vec<CallRecord> {
+        self.lock().calls.clone()
+    }
+
+    /// The axum router (JSON 1.1 on `POST /`, control endpoints under `/_local`).
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/", post(handle))
+            .route("/_local/evaluations", get(|AxState(s): AxState<LocalConfig>| async move { Json(s.stored()) }))
+            .route("/_local/calls", get(|AxState(s): AxState<LocalConfig>| async move { Json(s.calls()) }))
+            .route(
+                "/_local/faults",
+                put(|AxState(s): AxState<LocalConfig>, Json(f): Json<Faults>| async move {
+                    s.set_faults(f);
+                    StatusCode::NO_CONTENT
+                }),
+            )
+            .route(
+                "/_local/items",
+                post(|AxState(s): AxState<LocalConfig>, body: Bytes| async move {
+                    let text = String::from_utf8_lossy(&body);
+                    match ConfigurationItem::many_from_json_str(&text) {
+                        Ok(items) => {
+                            let n = items.len();
+                            s.add_items(items);
+                            (StatusCode::OK, Json(json!({"added": n})))
+                        }
+                        Err(e) => (StatusCode::BAD_REQUEST, Json(json!({"error": e.to_string()}))),
+                    }
+                }),
+            )
+            .with_state(self.clone())
+    }
+
+    /// Serves on `addr` (port 0 picks a free port) until the task is dropped or aborted.
+    pub async fn serve(&self, addr: SocketAddr) -> std::io::Result<Running> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let app = self.router();
+        let task = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::error!(error = %e, "local Config endpoint stopped");
+            }
+        });
+        Ok(Running { addr, task })
+    }
+}
+
+/// A JSON 1.1 error answer.
+struct AwsError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl AwsError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into() }
+    }
+    fn validation(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "ValidationException", message)
+    }
+    fn invalid_parameter(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "InvalidParameterValueException", message)
+    }
+}
+
+fn amz_json(status: StatusCode, body: Value) -> Response {
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut().insert("content-type", HeaderValue::from_static("application/x-amz-json-1.1"));
+    r.headers_mut().insert("x-amzn-requestid", HeaderValue::from_static("00000000-0000-0000-0000-000000000000"));
+    r
+}
+
+fn access_key_id(headers: &HeaderMap) -> Option<String> {
+    let auth = headers.get("authorization")?.to_str().ok()?;
+    let cred = auth.split("Credential=").nth(1)?;
+    Some(cred.split('/').next()?.to_string())
+}
+
+async fn handle(AxState(s): AxState<LocalConfig>, headers: HeaderMap, body: Bytes) -> Response {
+    let action = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.strip_prefix("StarlingDoveService."))
+        .unwrap_or("")
+        .to_string();
+    let delay = s.lock().faults.delay_ms;
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
+    let input: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return amz_json(StatusCode::BAD_REQUEST, json!({"__type": "SerializationException", "message": e.to_string()})),
+    };
+    let mut record = CallRecord {
+        action: action.clone(),
+        status: 200,
+        error: None,
+        evaluations: 0,
+        test_mode: false,
+        access_key_id: access_key_id(&headers),
+    };
+    let result = match action.as_str() {
+        "PutEvaluations" => put_evaluations(&s, &input, &mut record),
+        "GetResourceConfigHistory" => get_resource_config_history(&s, &input),
+        "ListDiscoveredResources" => list_discovered_resources(&s, &input),
+        "BatchGetResourceConfig" => batch_get_resource_config(&s, &input),
+        "GetComplianceDetailsByConfigRule" => get_compliance_details(&s, &input),
+        "" => Err(AwsError::new(StatusCode::BAD_REQUEST, "UnknownOperationException", "missing X-Amz-Target header")),
+        other => Err(AwsError::new(
+            StatusCode::BAD_REQUEST,
+            "UnknownOperationException",
+            format!("{other} is not served by the local Config endpoint"),
+        )),
+    };
+    let response = match result {
+        Ok(v) => amz_json(StatusCode::OK, v),
+        Err(e) => {
+            record.status = e.status.as_u16();
+            record.error = Some(e.code.to_string());
+            amz_json(e.status, json!({"__type": e.code, "message": e.message}))
+        }
+    };
+    s.lock().calls.push(record);
+    response
+}
+
+fn str_field<'a>(input: &'a Value, name: &str) -> Option<&'a str> {
+    input.get(name).and_then(Value::as_str)
+}
+
+fn limit(input: &Value, name: &str, max: usize) -> Result<usize, AwsError> {
+    match input.get(name).and_then(Value::as_u64) {
+        None | Some(0) => Ok(max),
+        Some(n) if n as usize <= max => Ok(n as usize),
+        Some(n) => Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{n}' at '{name}' failed to satisfy constraint: Member must have value less than or equal to {max}"
+        ))),
+    }
+}
+
+fn page_start(input: &Value, key: &str) -> Result<usize, AwsError> {
+    match str_field(input, key) {
+        None | Some("") => Ok(0),
+        Some(t) => t.parse().map_err(|_| AwsError::invalid_parameter(format!("the {key} {t} is invalid"))),
+    }
+}
+
+fn put_evaluations(s: &LocalConfig, input: &Value, record: &mut CallRecord) -> Result<Value, AwsError> {
+    let evals = match input.get("Evaluations") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.clone(),
+        Some(_) => return Err(AwsError::new(StatusCode::BAD_REQUEST, "SerializationException", "Evaluations must be a list")),
+    };
+    record.evaluations = evals.len();
+    let test_mode = input.get("TestMode").and_then(Value::as_bool).unwrap_or(false);
+    record.test_mode = test_mode;
+    {
+        let mut st = s.lock();
+        if st.faults.throttle_put > 0 {
+            st.faults.throttle_put -= 1;
+            return Err(AwsError::new(StatusCode::BAD_REQUEST, "ThrottlingException", "Rate exceeded"));
+        }
+        if st.faults.server_error_put > 0 {
+            st.faults.server_error_put -= 1;
+            return Err(AwsError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalFailure", "injected server error"));
+        }
+    }
+    let token = match str_field(input, "ResultToken") {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            return Err(AwsError::validation(
+                "1 validation error detected: Value null at 'resultToken' failed to satisfy constraint: Member must not be null",
+            ))
+        }
+    };
+    if evals.len() > 100 {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value at 'evaluations' failed to satisfy constraint: Member must have length less than or equal to 100 (got {})",
+            evals.len()
+        )));
+    }
+    let mut parsed = Vec::with_capacity(evals.len());
+    for (i, e) in evals.iter().enumerate() {
+        let text = |k: &str, min: usize, max: usize| -> Result<String, AwsError> {
+            let v = str_field(e, k).ok_or_else(|| {
+                AwsError::validation(format!("Value null at 'evaluations.{}.member.{k}' failed to satisfy constraint: Member must not be null", i + 1))
+            })?;
+            let n = v.chars().count();
+            if n < min || n > max {
+                return Err(AwsError::validation(format!(
+                    "Value '{v}' at 'evaluations.{}.member.{k}' failed to satisfy constraint: Member must have length between {min} and {max}",
+                    i + 1
+                )));
+            }
+            Ok(v.to_string())
+        };
+        let resource_type = text("ComplianceResourceType", 1, 256)?;
+        let resource_id = text("ComplianceResourceId", 1, 768)?;
+        let ct = text("ComplianceType", 1, 64)?;
+        let compliance = match Compliance::parse(&ct) {
+            Some(c) => c,
+            None if ct == "INSUFFICIENT_DATA" => {
+                return Err(AwsError::invalid_parameter("The ComplianceType INSUFFICIENT_DATA is not supported for PutEvaluations"))
+            }
+            None => return Err(AwsError::validation(format!("Value '{ct}' at 'evaluations.{}.member.complianceType' is not a valid ComplianceType", i + 1))),
+        };
+        let annotation = match e.get("Annotation") {
+            None | Some(Value::Null) => None,
+            Some(_) => Some(text("Annotation", 1, 256)?),
+        };
+        let ordering = e
+            .get("OrderingTimestamp")
+            .filter(|v| !v.is_null())
+            .ok_or_else(|| AwsError::validation(format!("Value null at 'evaluations.{}.member.orderingTimestamp' failed to satisfy constraint: Member must not be null", i + 1)))
+            .and_then(|v| Timestamp::from_json(v).map_err(AwsError::validation))?;
+        parsed.push((e.clone(), resource_type, resource_id, compliance, annotation, ordering));
+    }
+    let mut st = s.lock();
+    if st.faults.fail_evaluations_put > 0 && !parsed.is_empty() {
+        st.faults.fail_evaluations_put -= 1;
+        return Ok(json!({"FailedEvaluations": evals}));
+    }
+    if test_mode {
+        return Ok(json!({"FailedEvaluations": []}));
+    }
+    let rule = token.split('/').next().unwrap_or(&token).to_string();
+    let now = Timestamp::now();
+    for (_, resource_type, resource_id, compliance, annotation, ordering) in parsed {
+        let key = (rule.clone(), resource_type.clone(), resource_id.clone());
+        if st.results.get(&key).is_some_and(|old| old.ordering_timestamp > ordering) {
+            continue; // an older result never replaces a newer one
+        }
+        st.results.insert(
+            key,
+            StoredEvaluation {
+                config_rule_name: rule.clone(),
+                resource_type,
+                resource_id,
+                compliance_type: compliance,
+                annotation,
+                ordering_timestamp: ordering,
+                result_recorded_time: now,
+                result_token: token.clone(),
+            },
+        );
+    }
+    Ok(json!({"FailedEvaluations": []}))
+}
+
+/// The newest capture of each resource, in file order.
+fn latest_items(items: &[ConfigurationItem]) -> Vec<&ConfigurationItem> {
+    let mut by_key: BTreeMap<(&str, &str), &ConfigurationItem> = BTreeMap::new();
+    let mut order = Vec::new();
+    for it in items {
+        let key = (it.resource_type.as_str(), it.resource_id.as_str());
+        match by_key.get(&key) {
+            Some(old) if old.capture_time > it.capture_time => {}
+            Some(_) => {
+                by_key.insert(key, it);
+            }
+            None => {
+                by_key.insert(key, it);
+                order.push(key);
+            }
+        }
+    }
+    order.into_iter().map(|k| by_key[&k]).collect()
+}
+
+fn get_resource_config_history(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
+    let (Some(rt), Some(id)) = (str_field(input, "resourceType"), str_field(input, "resourceId")) else {
+        return Err(AwsError::validation("resourceType and resourceId are required"));
+    };
+    let max = limit(input, "limit", 100)?;
+    let later = input.get("laterTime").map(Timestamp::from_json).transpose().map_err(AwsError::validation)?;
+    let earlier = input.get("earlierTime").map(Timestamp::from_json).transpose().map_err(AwsError::validation)?;
+    let st = s.lock();
+    let mut history: Vec<&ConfigurationItem> = st.items.iter().filter(|i| i.resource_type == rt && i.resource_id == id).collect();
+    if history.is_empty() {
+        return Err(AwsError::new(
+            StatusCode::BAD_REQUEST,
+            "ResourceNotDiscoveredException",
+            format!("Resource {id} of resourceType:{rt} is unknown or has not been discovered"),
+        ));
+    }
+    history.retain(|i| {
+        let t = i.capture_time;
+        later.is_none_or(|l| t.is_none_or(|t| t <= l)) && earlier.is_none_or(|e| t.is_none_or(|t| t >= e))
+    });
+    history.sort_by(|a, b| b.capture_time.cmp(&a.capture_time));
+    if input.get("chronologicalOrder").and_then(Value::as_str) == Some("Forward") {
+        history.reverse();
+    }
+    let start = page_start(input, "nextToken")?;
+    let page: Vec<Value> = history.iter().skip(start).take(max).map(|i| i.to_api_json()).collect();
+    let mut out = json!({"configurationItems": page});
+    if start + max < history.len() {
+        out["nextToken"] = json!((start + max).to_string());
+    }
+    Ok(out)
+}
+
+fn list_discovered_resources(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
+    let rt = str_field(input, "resourceType").ok_or_else(|| AwsError::validation("resourceType is required"))?;
+    let max = limit(input, "limit", 100)?;
+    let ids: Option<Vec<&str>> = input.get("resourceIds").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect());
+    if ids.as_ref().is_some_and(|i| i.len() > 20) {
+        return Err(AwsError::validation("resourceIds: Member must have length less than or equal to 20"));
+    }
+    let include_deleted = input.get("includeDeletedResources").and_then(Value::as_bool).unwrap_or(false);
+    let name = str_field(input, "resourceName");
+    let st = s.lock();
+    let all: Vec<Value> = latest_items(&st.items)
+        .into_iter()
+        .filter(|i| i.resource_type == rt)
+        .filter(|i| include_deleted || !matches!(i.status.as_str(), "ResourceDeleted" | "ResourceDeletedNotRecorded"))
+        .filter(|i| ids.as_ref().is_none_or(|ids| ids.contains(&i.resource_id.as_str())))
+        .filter(|i| name.is_none_or(|n| i.resource_name.as_deref() == Some(n)))
+        .map(|i| {
+            let mut v = json!({"resourceType": i.resource_type, "resourceId": i.resource_id});
+            if let Some(n) = &i.resource_name {
+                v["resourceName"] = json!(n);
+            }
+            v
+        })
+        .collect();
+    let start = page_start(input, "nextToken")?;
+    let page: Vec<Value> = all.iter().skip(start).take(max).cloned().collect();
+    let mut out = json!({"resourceIdentifiers": page});
+    if start + max < all.len() {
+        out["nextToken"] = json!((start + max).to_string());
+    }
+    Ok(out)
+}
+
+fn batch_get_resource_config(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
+    let keys = input.get("resourceKeys").and_then(Value::as_array).cloned().unwrap_or_default();
+    if keys.is_empty() || keys.len() > 100 {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value at 'resourceKeys' failed to satisfy constraint: Member must have length between 1 and 100 (got {})",
+            keys.len()
+        )));
+    }
+    let mut st = s.lock();
+    let split = st.faults.unprocessed_batch_get > 0;
+    if split {
+        st.faults.unprocessed_batch_get -= 1;
+    }
+    let latest = latest_items(&st.items);
+    let mut found = Vec::new();
+    let mut unprocessed = Vec::new();
+    for (n, k) in keys.iter().enumerate() {
+        if split && n % 2 == 1 {
+            unprocessed.push(k.clone());
+            continue;
+        }
+        let (Some(rt), Some(id)) = (str_field(k, "resourceType"), str_field(k, "resourceId")) else {
+            return Err(AwsError::validation("each resource key needs resourceType and resourceId"));
+        };
+        if let Some(item) = latest.iter().find(|i| i.resource_type == rt && i.resource_id == id && i.is_evaluable()) {
+            let mut v = item.to_api_json();
+            if let Some(o) = v.as_object_mut() {
+                for k in ["tags", "relationships", "relatedEvents", "configurationItemMD5Hash"] {
+                    o.remove(k);
+                }
+            }
+            found.push(v);
+        }
+    }
+    Ok(json!({"baseConfigurationItems": found, "unprocessedResourceKeys": unprocessed}))
+}
+
+fn get_compliance_details(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
+    let rule = str_field(input, "ConfigRuleName").ok_or_else(|| AwsError::validation("ConfigRuleName is required"))?;
+    let max = limit(input, "Limit", 100)?;
+    let types: Vec<&str> = input.get("ComplianceTypes").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let st = s.lock();
+    let all: Vec<&StoredEvaluation> = st
+        .results
+        .values()
+        .filter(|e| e.config_rule_name == rule)
+        .filter(|e| types.is_empty() || types.contains(&e.compliance_type.as_str()))
+        .collect();
+    let start = page_start(input, "NextToken")?;
+    let page: Vec<Value> = all
+        .iter()
+        .skip(start)
+        .take(max)
+        .map(|e| {
+            let mut v = json!({
+                "EvaluationResultIdentifier": {
+                    "EvaluationResultQualifier": {"ConfigRuleName": e.config_rule_name, "ResourceType": e.resource_type, "ResourceId": e.resource_id},
+                    "OrderingTimestamp": e.ordering_timestamp.epoch_secs_f64(),
+                },
+                "ComplianceType": e.compliance_type.as_str(),
+                "ResultRecordedTime": e.result_recorded_time.epoch_secs_f64(),
+                "ConfigRuleInvokedTime": e.result_recorded_time.epoch_secs_f64(),
+            });
+            if let Some(a) = &e.annotation {
+                v["Annotation"] = json!(a);
+            }
+            v
+        })
+        .collect();
+    let mut out = json!({"EvaluationResults": page});
+    if start + max < all.len() {
+        out["NextToken"] = json!((start + max).to_string());
+    }
+    Ok(out)
+}
