@@ -22,11 +22,17 @@ pub struct CliError {
 impl CliError {
     /// Bad input: exit 2.
     pub fn input(message: impl Into<String>) -> Self {
-        Self { code: 2, message: message.into() }
+        Self {
+            code: 2,
+            message: message.into(),
+        }
     }
     /// A failure while working: exit 1.
     pub fn failed(message: impl Into<String>) -> Self {
-        Self { code: 1, message: message.into() }
+        Self {
+            code: 1,
+            message: message.into(),
+        }
     }
 }
 
@@ -47,14 +53,20 @@ pub fn find_rule(name: &str) -> Result<&'static dyn Rule, CliError> {
             .map(|r| r.spec().name)
             .filter(|n| n.contains(name) || name.contains(n) || shares_words(n, name))
             .collect();
-        let hint = if close.is_empty() { "run `rdk rules` to list them".to_string() } else { format!("did you mean {}?", close.join(", ")) };
+        let hint = if close.is_empty() {
+            "run `rdk rules` to list them".to_string()
+        } else {
+            format!("did you mean {}?", close.join(", "))
+        };
         CliError::input(format!("unknown rule `{name}`: {hint}"))
     })
 }
 
 fn shares_words(a: &str, b: &str) -> bool {
     let words: Vec<&str> = b.split('-').filter(|w| w.len() > 3).collect();
-    a.split('-').filter(|w| w.len() > 3).any(|w| words.contains(&w))
+    a.split('-')
+        .filter(|w| w.len() > 3)
+        .any(|w| words.contains(&w))
 }
 
 /// `rdk rules`: the catalog.
@@ -96,8 +108,17 @@ pub fn list_rules(format: Format, out: &mut dyn Write) -> std::io::Result<()> {
                 }
                 for p in s.parameters {
                     let req = if p.required { "required" } else { "optional" };
-                    let default = p.default.map(|d| format!(", default {d}")).unwrap_or_default();
-                    writeln!(out, "    - {} ({}, {req}{default}): {}", p.name, p.kind.name(), p.description)?;
+                    let default = p
+                        .default
+                        .map(|d| format!(", default {d}"))
+                        .unwrap_or_default();
+                    writeln!(
+                        out,
+                        "    - {} ({}, {req}{default}): {}",
+                        p.name,
+                        p.kind.name(),
+                        p.description
+                    )?;
                 }
             }
             Ok(())
@@ -139,7 +160,8 @@ pub async fn evaluate(
             let items = crate::input::read_items_file(path).map_err(CliError::input)?;
             let raw = params_override.unwrap_or_default();
             let spec = rule.spec();
-            let (params, _) = rules_lib::Params::parse(spec.name, spec.parameters, &raw).map_err(|e| CliError::input(e.to_string()))?;
+            let (params, _) = rules_lib::Params::parse(spec.name, spec.parameters, &raw)
+                .map_err(|e| CliError::input(e.to_string()))?;
             let now = Timestamp::now();
             items
                 .iter()
@@ -148,8 +170,10 @@ pub async fn evaluate(
                 .map_err(|e| CliError::failed(format!("{}: {e}", path.display())))?
         }
         EvaluateInput::Event(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| CliError::input(format!("{}: cannot read: {e}", path.display())))?;
-            let mut event = Event::from_json_str(&text).map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::input(format!("{}: cannot read: {e}", path.display())))?;
+            let mut event = Event::from_json_str(&text)
+                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
             if let Some(p) = params_override {
                 event.rule_parameters = p;
             }
@@ -160,7 +184,8 @@ pub async fn evaluate(
             })?
         }
     };
-    write_evaluations(&evaluations, format, out).map_err(|e| CliError::failed(format!("cannot write output: {e}")))
+    write_evaluations(&evaluations, format, out)
+        .map_err(|e| CliError::failed(format!("cannot write output: {e}")))
 }
 
 async fn evaluate_event(rule: &dyn Rule, event: &Event) -> Result<Vec<Evaluation>, EngineError> {
@@ -176,12 +201,22 @@ async fn evaluate_event(rule: &dyn Rule, event: &Event) -> Result<Vec<Evaluation
 }
 
 /// Writes evaluations as a JSON array or as text lines.
-pub fn write_evaluations(evaluations: &[Evaluation], format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write_evaluations(
+    evaluations: &[Evaluation],
+    format: Format,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(evaluations)?),
         Format::Text => {
             for e in evaluations {
-                write!(out, "{:<15} {} {}", e.compliance_type.as_str(), e.compliance_resource_type, e.compliance_resource_id)?;
+                write!(
+                    out,
+                    "{:<15} {} {}",
+                    e.compliance_type.as_str(),
+                    e.compliance_resource_type,
+                    e.compliance_resource_id
+                )?;
                 match &e.annotation {
                     Some(a) => writeln!(out, ": {a}")?,
                     None => writeln!(out)?,
@@ -197,23 +232,54 @@ pub fn write_evaluations(evaluations: &[Evaluation], format: Format, out: &mut d
 struct OfflineApi;
 
 impl rules_lib::config_api::ConfigApi for OfflineApi {
-    fn get_latest_item<'a>(&'a self, _: &'a str, _: &'a str, _: Option<Timestamp>) -> rules_lib::config_api::BoxFuture<'a, Result<Option<ConfigurationItem>, rules_lib::ApiError>> {
+    fn get_latest_item<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: Option<Timestamp>,
+    ) -> rules_lib::config_api::BoxFuture<'a, Result<Option<ConfigurationItem>, rules_lib::ApiError>>
+    {
         Box::pin(async { Err(offline("GetResourceConfigHistory")) })
     }
-    fn list_discovered_resources<'a>(&'a self, _: &'a str) -> rules_lib::config_api::BoxFuture<'a, Result<Vec<rules_lib::config_api::ResourceKey>, rules_lib::ApiError>> {
+    fn list_discovered_resources<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> rules_lib::config_api::BoxFuture<
+        'a,
+        Result<Vec<rules_lib::config_api::ResourceKey>, rules_lib::ApiError>,
+    > {
         Box::pin(async { Err(offline("ListDiscoveredResources")) })
     }
-    fn batch_get_resource_config<'a>(&'a self, _: &'a [rules_lib::config_api::ResourceKey]) -> rules_lib::config_api::BoxFuture<'a, Result<Vec<ConfigurationItem>, rules_lib::ApiError>> {
+    fn batch_get_resource_config<'a>(
+        &'a self,
+        _: &'a [rules_lib::config_api::ResourceKey],
+    ) -> rules_lib::config_api::BoxFuture<'a, Result<Vec<ConfigurationItem>, rules_lib::ApiError>>
+    {
         Box::pin(async { Err(offline("BatchGetResourceConfig")) })
     }
-    fn compliance_results<'a>(&'a self, _: &'a str) -> rules_lib::config_api::BoxFuture<'a, Result<Vec<rules_lib::config_api::ComplianceRecord>, rules_lib::ApiError>> {
+    fn compliance_results<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> rules_lib::config_api::BoxFuture<
+        'a,
+        Result<Vec<rules_lib::config_api::ComplianceRecord>, rules_lib::ApiError>,
+    > {
         Box::pin(async { Err(offline("GetComplianceDetailsByConfigRule")) })
     }
-    fn put_evaluations<'a>(&'a self, _: &'a [Evaluation], _: &'a str, _: bool) -> rules_lib::config_api::BoxFuture<'a, Result<Vec<Evaluation>, rules_lib::ApiError>> {
+    fn put_evaluations<'a>(
+        &'a self,
+        _: &'a [Evaluation],
+        _: &'a str,
+        _: bool,
+    ) -> rules_lib::config_api::BoxFuture<'a, Result<Vec<Evaluation>, rules_lib::ApiError>> {
         Box::pin(async { Err(offline("PutEvaluations")) })
     }
 }
 
 fn offline(operation: &'static str) -> rules_lib::ApiError {
-    rules_lib::ApiError::Rejected { operation, code: "Offline".into(), message: "rdk evaluate does not call AWS for a change event".into() }
+    rules_lib::ApiError::Rejected {
+        operation,
+        code: "Offline".into(),
+        message: "rdk evaluate does not call AWS for a change event".into(),
+    }
 }

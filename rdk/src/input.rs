@@ -9,7 +9,8 @@ use crate::local_config::Skipped;
 /// Reads one file of items: one item, a list, or a snapshot document. The error names
 /// the file and the position.
 pub fn read_items_file(path: &Path) -> Result<Vec<ConfigurationItem>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     ConfigurationItem::many_from_json_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 

@@ -95,6 +95,9 @@ pub struct CallRecord {
     pub evaluations: usize,
     /// For PutEvaluations: whether TestMode was set.
     pub test_mode: bool,
+    /// For PutEvaluations: the result token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_token: Option<String>,
     /// The access key id of the signature, when signed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
@@ -182,7 +185,10 @@ impl LocalConfig {
 
     /// Stored results of one rule.
     pub fn stored_for(&self, config_rule_name: &str) -> Vec<StoredEvaluation> {
-        self.stored().into_iter().filter(|e| e.config_rule_name == config_rule_name).collect()
+        self.stored()
+            .into_iter()
+            .filter(|e| e.config_rule_name == config_rule_name)
+            .collect()
     }
 
     /// Every call answered so far.
@@ -194,14 +200,22 @@ impl LocalConfig {
     pub fn router(&self) -> Router {
         Router::new()
             .route("/", post(handle))
-            .route("/_local/evaluations", get(|AxState(s): AxState<LocalConfig>| async move { Json(s.stored()) }))
-            .route("/_local/calls", get(|AxState(s): AxState<LocalConfig>| async move { Json(s.calls()) }))
+            .route(
+                "/_local/evaluations",
+                get(|AxState(s): AxState<LocalConfig>| async move { Json(s.stored()) }),
+            )
+            .route(
+                "/_local/calls",
+                get(|AxState(s): AxState<LocalConfig>| async move { Json(s.calls()) }),
+            )
             .route(
                 "/_local/faults",
-                put(|AxState(s): AxState<LocalConfig>, Json(f): Json<Faults>| async move {
-                    s.set_faults(f);
-                    StatusCode::NO_CONTENT
-                }),
+                put(
+                    |AxState(s): AxState<LocalConfig>, Json(f): Json<Faults>| async move {
+                        s.set_faults(f);
+                        StatusCode::NO_CONTENT
+                    },
+                ),
             )
             .route(
                 "/_local/items",
@@ -213,7 +227,10 @@ impl LocalConfig {
                             s.add_items(items);
                             (StatusCode::OK, Json(json!({"added": n})))
                         }
-                        Err(e) => (StatusCode::BAD_REQUEST, Json(json!({"error": e.to_string()}))),
+                        Err(e) => (
+                            StatusCode::BAD_REQUEST,
+                            Json(json!({"error": e.to_string()})),
+                        ),
                     }
                 }),
             )
@@ -243,20 +260,34 @@ struct AwsError {
 
 impl AwsError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
     }
     fn validation(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "ValidationException", message)
     }
     fn invalid_parameter(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "InvalidParameterValueException", message)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidParameterValueException",
+            message,
+        )
     }
 }
 
 fn amz_json(status: StatusCode, body: Value) -> Response {
     let mut r = (status, body.to_string()).into_response();
-    r.headers_mut().insert("content-type", HeaderValue::from_static("application/x-amz-json-1.1"));
-    r.headers_mut().insert("x-amzn-requestid", HeaderValue::from_static("00000000-0000-0000-0000-000000000000"));
+    r.headers_mut().insert(
+        "content-type",
+        HeaderValue::from_static("application/x-amz-json-1.1"),
+    );
+    r.headers_mut().insert(
+        "x-amzn-requestid",
+        HeaderValue::from_static("00000000-0000-0000-0000-000000000000"),
+    );
     r
 }
 
@@ -279,7 +310,12 @@ async fn handle(AxState(s): AxState<LocalConfig>, headers: HeaderMap, body: Byte
     }
     let input: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
-        Err(e) => return amz_json(StatusCode::BAD_REQUEST, json!({"__type": "SerializationException", "message": e.to_string()})),
+        Err(e) => {
+            return amz_json(
+                StatusCode::BAD_REQUEST,
+                json!({"__type": "SerializationException", "message": e.to_string()}),
+            )
+        }
     };
     let mut record = CallRecord {
         action: action.clone(),
@@ -287,6 +323,7 @@ async fn handle(AxState(s): AxState<LocalConfig>, headers: HeaderMap, body: Byte
         error: None,
         evaluations: 0,
         test_mode: false,
+        result_token: None,
         access_key_id: access_key_id(&headers),
     };
     let result = match action.as_str() {
@@ -295,7 +332,11 @@ async fn handle(AxState(s): AxState<LocalConfig>, headers: HeaderMap, body: Byte
         "ListDiscoveredResources" => list_discovered_resources(&s, &input),
         "BatchGetResourceConfig" => batch_get_resource_config(&s, &input),
         "GetComplianceDetailsByConfigRule" => get_compliance_details(&s, &input),
-        "" => Err(AwsError::new(StatusCode::BAD_REQUEST, "UnknownOperationException", "missing X-Amz-Target header")),
+        "" => Err(AwsError::new(
+            StatusCode::BAD_REQUEST,
+            "UnknownOperationException",
+            "missing X-Amz-Target header",
+        )),
         other => Err(AwsError::new(
             StatusCode::BAD_REQUEST,
             "UnknownOperationException",
@@ -331,28 +372,52 @@ fn limit(input: &Value, name: &str, max: usize) -> Result<usize, AwsError> {
 fn page_start(input: &Value, key: &str) -> Result<usize, AwsError> {
     match str_field(input, key) {
         None | Some("") => Ok(0),
-        Some(t) => t.parse().map_err(|_| AwsError::invalid_parameter(format!("the {key} {t} is invalid"))),
+        Some(t) => t
+            .parse()
+            .map_err(|_| AwsError::invalid_parameter(format!("the {key} {t} is invalid"))),
     }
 }
 
-fn put_evaluations(s: &LocalConfig, input: &Value, record: &mut CallRecord) -> Result<Value, AwsError> {
+fn put_evaluations(
+    s: &LocalConfig,
+    input: &Value,
+    record: &mut CallRecord,
+) -> Result<Value, AwsError> {
     let evals = match input.get("Evaluations") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a.clone(),
-        Some(_) => return Err(AwsError::new(StatusCode::BAD_REQUEST, "SerializationException", "Evaluations must be a list")),
+        Some(_) => {
+            return Err(AwsError::new(
+                StatusCode::BAD_REQUEST,
+                "SerializationException",
+                "Evaluations must be a list",
+            ))
+        }
     };
     record.evaluations = evals.len();
-    let test_mode = input.get("TestMode").and_then(Value::as_bool).unwrap_or(false);
+    let test_mode = input
+        .get("TestMode")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     record.test_mode = test_mode;
+    record.result_token = str_field(input, "ResultToken").map(str::to_string);
     {
         let mut st = s.lock();
         if st.faults.throttle_put > 0 {
             st.faults.throttle_put -= 1;
-            return Err(AwsError::new(StatusCode::BAD_REQUEST, "ThrottlingException", "Rate exceeded"));
+            return Err(AwsError::new(
+                StatusCode::BAD_REQUEST,
+                "ThrottlingException",
+                "Rate exceeded",
+            ));
         }
         if st.faults.server_error_put > 0 {
             st.faults.server_error_put -= 1;
-            return Err(AwsError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalFailure", "injected server error"));
+            return Err(AwsError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalFailure",
+                "injected server error",
+            ));
         }
     }
     let token = match str_field(input, "ResultToken") {
@@ -403,7 +468,14 @@ fn put_evaluations(s: &LocalConfig, input: &Value, record: &mut CallRecord) -> R
             .filter(|v| !v.is_null())
             .ok_or_else(|| AwsError::validation(format!("Value null at 'evaluations.{}.member.orderingTimestamp' failed to satisfy constraint: Member must not be null", i + 1)))
             .and_then(|v| Timestamp::from_json(v).map_err(AwsError::validation))?;
-        parsed.push((e.clone(), resource_type, resource_id, compliance, annotation, ordering));
+        parsed.push((
+            e.clone(),
+            resource_type,
+            resource_id,
+            compliance,
+            annotation,
+            ordering,
+        ));
     }
     let mut st = s.lock();
     if st.faults.fail_evaluations_put > 0 && !parsed.is_empty() {
@@ -417,7 +489,11 @@ fn put_evaluations(s: &LocalConfig, input: &Value, record: &mut CallRecord) -> R
     let now = Timestamp::now();
     for (_, resource_type, resource_id, compliance, annotation, ordering) in parsed {
         let key = (rule.clone(), resource_type.clone(), resource_id.clone());
-        if st.results.get(&key).is_some_and(|old| old.ordering_timestamp > ordering) {
+        if st
+            .results
+            .get(&key)
+            .is_some_and(|old| old.ordering_timestamp > ordering)
+        {
             continue; // an older result never replaces a newer one
         }
         st.results.insert(
@@ -458,14 +534,31 @@ fn latest_items(items: &[ConfigurationItem]) -> Vec<&ConfigurationItem> {
 }
 
 fn get_resource_config_history(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
-    let (Some(rt), Some(id)) = (str_field(input, "resourceType"), str_field(input, "resourceId")) else {
-        return Err(AwsError::validation("resourceType and resourceId are required"));
+    let (Some(rt), Some(id)) = (
+        str_field(input, "resourceType"),
+        str_field(input, "resourceId"),
+    ) else {
+        return Err(AwsError::validation(
+            "resourceType and resourceId are required",
+        ));
     };
     let max = limit(input, "limit", 100)?;
-    let later = input.get("laterTime").map(Timestamp::from_json).transpose().map_err(AwsError::validation)?;
-    let earlier = input.get("earlierTime").map(Timestamp::from_json).transpose().map_err(AwsError::validation)?;
+    let later = input
+        .get("laterTime")
+        .map(Timestamp::from_json)
+        .transpose()
+        .map_err(AwsError::validation)?;
+    let earlier = input
+        .get("earlierTime")
+        .map(Timestamp::from_json)
+        .transpose()
+        .map_err(AwsError::validation)?;
     let st = s.lock();
-    let mut history: Vec<&ConfigurationItem> = st.items.iter().filter(|i| i.resource_type == rt && i.resource_id == id).collect();
+    let mut history: Vec<&ConfigurationItem> = st
+        .items
+        .iter()
+        .filter(|i| i.resource_type == rt && i.resource_id == id)
+        .collect();
     if history.is_empty() {
         return Err(AwsError::new(
             StatusCode::BAD_REQUEST,
@@ -475,14 +568,20 @@ fn get_resource_config_history(s: &LocalConfig, input: &Value) -> Result<Value, 
     }
     history.retain(|i| {
         let t = i.capture_time;
-        later.is_none_or(|l| t.is_none_or(|t| t <= l)) && earlier.is_none_or(|e| t.is_none_or(|t| t >= e))
+        later.is_none_or(|l| t.is_none_or(|t| t <= l))
+            && earlier.is_none_or(|e| t.is_none_or(|t| t >= e))
     });
     history.sort_by(|a, b| b.capture_time.cmp(&a.capture_time));
     if input.get("chronologicalOrder").and_then(Value::as_str) == Some("Forward") {
         history.reverse();
     }
     let start = page_start(input, "nextToken")?;
-    let page: Vec<Value> = history.iter().skip(start).take(max).map(|i| i.to_api_json()).collect();
+    let page: Vec<Value> = history
+        .iter()
+        .skip(start)
+        .take(max)
+        .map(|i| i.to_api_json())
+        .collect();
     let mut out = json!({"configurationItems": page});
     if start + max < history.len() {
         out["nextToken"] = json!((start + max).to_string());
@@ -491,20 +590,38 @@ fn get_resource_config_history(s: &LocalConfig, input: &Value) -> Result<Value, 
 }
 
 fn list_discovered_resources(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
-    let rt = str_field(input, "resourceType").ok_or_else(|| AwsError::validation("resourceType is required"))?;
+    let rt = str_field(input, "resourceType")
+        .ok_or_else(|| AwsError::validation("resourceType is required"))?;
     let max = limit(input, "limit", 100)?;
-    let ids: Option<Vec<&str>> = input.get("resourceIds").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect());
+    let ids: Option<Vec<&str>> = input
+        .get("resourceIds")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect());
     if ids.as_ref().is_some_and(|i| i.len() > 20) {
-        return Err(AwsError::validation("resourceIds: Member must have length less than or equal to 20"));
+        return Err(AwsError::validation(
+            "resourceIds: Member must have length less than or equal to 20",
+        ));
     }
-    let include_deleted = input.get("includeDeletedResources").and_then(Value::as_bool).unwrap_or(false);
+    let include_deleted = input
+        .get("includeDeletedResources")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let name = str_field(input, "resourceName");
     let st = s.lock();
     let all: Vec<Value> = latest_items(&st.items)
         .into_iter()
         .filter(|i| i.resource_type == rt)
-        .filter(|i| include_deleted || !matches!(i.status.as_str(), "ResourceDeleted" | "ResourceDeletedNotRecorded"))
-        .filter(|i| ids.as_ref().is_none_or(|ids| ids.contains(&i.resource_id.as_str())))
+        .filter(|i| {
+            include_deleted
+                || !matches!(
+                    i.status.as_str(),
+                    "ResourceDeleted" | "ResourceDeletedNotRecorded"
+                )
+        })
+        .filter(|i| {
+            ids.as_ref()
+                .is_none_or(|ids| ids.contains(&i.resource_id.as_str()))
+        })
         .filter(|i| name.is_none_or(|n| i.resource_name.as_deref() == Some(n)))
         .map(|i| {
             let mut v = json!({"resourceType": i.resource_type, "resourceId": i.resource_id});
@@ -524,7 +641,11 @@ fn list_discovered_resources(s: &LocalConfig, input: &Value) -> Result<Value, Aw
 }
 
 fn batch_get_resource_config(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
-    let keys = input.get("resourceKeys").and_then(Value::as_array).cloned().unwrap_or_default();
+    let keys = input
+        .get("resourceKeys")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if keys.is_empty() || keys.len() > 100 {
         return Err(AwsError::validation(format!(
             "1 validation error detected: Value at 'resourceKeys' failed to satisfy constraint: Member must have length between 1 and 100 (got {})",
@@ -544,13 +665,24 @@ fn batch_get_resource_config(s: &LocalConfig, input: &Value) -> Result<Value, Aw
             unprocessed.push(k.clone());
             continue;
         }
-        let (Some(rt), Some(id)) = (str_field(k, "resourceType"), str_field(k, "resourceId")) else {
-            return Err(AwsError::validation("each resource key needs resourceType and resourceId"));
+        let (Some(rt), Some(id)) = (str_field(k, "resourceType"), str_field(k, "resourceId"))
+        else {
+            return Err(AwsError::validation(
+                "each resource key needs resourceType and resourceId",
+            ));
         };
-        if let Some(item) = latest.iter().find(|i| i.resource_type == rt && i.resource_id == id && i.is_evaluable()) {
+        if let Some(item) = latest
+            .iter()
+            .find(|i| i.resource_type == rt && i.resource_id == id && i.is_evaluable())
+        {
             let mut v = item.to_api_json();
             if let Some(o) = v.as_object_mut() {
-                for k in ["tags", "relationships", "relatedEvents", "configurationItemMD5Hash"] {
+                for k in [
+                    "tags",
+                    "relationships",
+                    "relatedEvents",
+                    "configurationItemMD5Hash",
+                ] {
                     o.remove(k);
                 }
             }
@@ -561,9 +693,14 @@ fn batch_get_resource_config(s: &LocalConfig, input: &Value) -> Result<Value, Aw
 }
 
 fn get_compliance_details(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
-    let rule = str_field(input, "ConfigRuleName").ok_or_else(|| AwsError::validation("ConfigRuleName is required"))?;
+    let rule = str_field(input, "ConfigRuleName")
+        .ok_or_else(|| AwsError::validation("ConfigRuleName is required"))?;
     let max = limit(input, "Limit", 100)?;
-    let types: Vec<&str> = input.get("ComplianceTypes").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let types: Vec<&str> = input
+        .get("ComplianceTypes")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let st = s.lock();
     let all: Vec<&StoredEvaluation> = st
         .results

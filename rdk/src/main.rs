@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use rdk::commands::{self, CliError, EvaluateInput, Format};
 
 #[derive(Parser)]
-#[command(name = "rdk", version, about = "ferrule rule development kit: list, evaluate and run AWS Config rules locally")]
+#[command(
+    name = "rdk",
+    version,
+    about = "ferrule rule development kit: list, evaluate and run AWS Config rules locally"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,7 +56,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("rdk: cannot start the async runtime: {e}");
@@ -72,8 +79,16 @@ async fn run(command: Command) -> Result<(), CliError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match command {
-        Command::Rules { format } => commands::list_rules(format, &mut out).map_err(|e| CliError::failed(e.to_string())),
-        Command::Evaluate { rule, item, event, parameters, format } => {
+        Command::Rules { format } => {
+            commands::list_rules(format, &mut out).map_err(|e| CliError::failed(e.to_string()))
+        }
+        Command::Evaluate {
+            rule,
+            item,
+            event,
+            parameters,
+            format,
+        } => {
             let input = match (item, event) {
                 (Some(i), _) => EvaluateInput::Item(i),
                 (None, Some(e)) => EvaluateInput::Event(e),
@@ -85,11 +100,16 @@ async fn run(command: Command) -> Result<(), CliError> {
             std::io::Write::write_all(&mut out, &buf).map_err(|e| CliError::failed(e.to_string()))
         }
         Command::LocalConfig { items, port } => {
-            tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new("info")).with_writer(std::io::stderr).init();
+            tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
+                .with_writer(std::io::stderr)
+                .init();
             let endpoint = match &items {
                 Some(dir) => {
                     let (endpoint, skipped) = rdk::local_config::LocalConfig::load_dir(dir)
-                        .map_err(|e| CliError::input(format!("{}: cannot read: {e}", dir.display())))?;
+                        .map_err(|e| {
+                            CliError::input(format!("{}: cannot read: {e}", dir.display()))
+                        })?;
                     for s in skipped {
                         eprintln!("rdk: skipped {}", s.reason);
                     }
@@ -100,14 +120,21 @@ async fn run(command: Command) -> Result<(), CliError> {
             let running = endpoint
                 .serve(SocketAddr::from(([127, 0, 0, 1], port)))
                 .await
-                .map_err(|e| CliError::input(format!("cannot listen on 127.0.0.1:{port}: {e}; pick another with --port")))?;
+                .map_err(|e| {
+                    CliError::input(format!(
+                        "cannot listen on 127.0.0.1:{port}: {e}; pick another with --port"
+                    ))
+                })?;
             eprintln!(
                 "rdk: local AWS Config endpoint on {} ({} items); export AWS_ENDPOINT_URL_CONFIG_SERVICE={}",
                 running.url(),
                 endpoint.item_count(),
                 running.url()
             );
-            running.task.await.map_err(|e| CliError::failed(e.to_string()))
+            running
+                .task
+                .await
+                .map_err(|e| CliError::failed(e.to_string()))
         }
     }
 }

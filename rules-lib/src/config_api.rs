@@ -163,17 +163,35 @@ fn item_from_sdk(ci: &sdk::ConfigurationItem) -> Result<ConfigurationItem, ApiEr
     let mut o = Map::new();
     o.insert("version".into(), json!(ci.version()));
     o.insert("accountId".into(), json!(ci.account_id()));
-    o.insert("configurationItemCaptureTime".into(), opt_time(ci.configuration_item_capture_time()));
-    o.insert("configurationItemStatus".into(), json!(ci.configuration_item_status().map(|s| s.as_str())));
-    o.insert("configurationStateId".into(), json!(ci.configuration_state_id()));
-    o.insert("configurationItemMD5Hash".into(), json!(ci.configuration_item_md5_hash()));
+    o.insert(
+        "configurationItemCaptureTime".into(),
+        opt_time(ci.configuration_item_capture_time()),
+    );
+    o.insert(
+        "configurationItemStatus".into(),
+        json!(ci.configuration_item_status().map(|s| s.as_str())),
+    );
+    o.insert(
+        "configurationStateId".into(),
+        json!(ci.configuration_state_id()),
+    );
+    o.insert(
+        "configurationItemMD5Hash".into(),
+        json!(ci.configuration_item_md5_hash()),
+    );
     o.insert("arn".into(), json!(ci.arn()));
-    o.insert("resourceType".into(), json!(ci.resource_type().map(|s| s.as_str())));
+    o.insert(
+        "resourceType".into(),
+        json!(ci.resource_type().map(|s| s.as_str())),
+    );
     o.insert("resourceId".into(), json!(ci.resource_id()));
     o.insert("resourceName".into(), json!(ci.resource_name()));
     o.insert("awsRegion".into(), json!(ci.aws_region()));
     o.insert("availabilityZone".into(), json!(ci.availability_zone()));
-    o.insert("resourceCreationTime".into(), opt_time(ci.resource_creation_time()));
+    o.insert(
+        "resourceCreationTime".into(),
+        opt_time(ci.resource_creation_time()),
+    );
     o.insert("tags".into(), json!(ci.tags()));
     o.insert("relatedEvents".into(), json!(ci.related_events()));
     let rels: Vec<Value> = ci
@@ -190,7 +208,10 @@ fn item_from_sdk(ci: &sdk::ConfigurationItem) -> Result<ConfigurationItem, ApiEr
         .collect();
     o.insert("relationships".into(), Value::Array(rels));
     o.insert("configuration".into(), json!(ci.configuration()));
-    o.insert("supplementaryConfiguration".into(), json!(ci.supplementary_configuration()));
+    o.insert(
+        "supplementaryConfiguration".into(),
+        json!(ci.supplementary_configuration()),
+    );
     from_api_value(Value::Object(o), "GetResourceConfigHistory")
 }
 
@@ -382,7 +403,9 @@ impl ConfigApi for SdkConfigApi {
                     ) else {
                         continue;
                     };
-                    let Some(c) = r.compliance_type().and_then(|c| Compliance::parse(c.as_str()))
+                    let Some(c) = r
+                        .compliance_type()
+                        .and_then(|c| Compliance::parse(c.as_str()))
                     else {
                         continue;
                     };
@@ -423,7 +446,11 @@ impl ConfigApi for SdkConfigApi {
                 .send()
                 .await
                 .map_err(|e| classify_sdk_error("PutEvaluations", e))?;
-            Ok(out.failed_evaluations().iter().map(evaluation_from_sdk).collect())
+            Ok(out
+                .failed_evaluations()
+                .iter()
+                .map(evaluation_from_sdk)
+                .collect())
         })
     }
 }

@@ -77,21 +77,34 @@ fn arn_account(arn: &str) -> Option<&str> {
 }
 
 fn arn_partition(arn: &str) -> &str {
-    arn.split(':').nth(1).filter(|p| !p.is_empty()).unwrap_or("aws")
+    arn.split(':')
+        .nth(1)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws")
 }
 
 /// Decides the credentials for `event`. `own_account` is the function's account (from
 /// its ARN), when known.
-pub fn choose_role(event: &Event, opts: &RuntimeOptions, own_account: Option<&str>) -> Result<RoleChoice, CrossAccountError> {
+pub fn choose_role(
+    event: &Event,
+    opts: &RuntimeOptions,
+    own_account: Option<&str>,
+) -> Result<RoleChoice, CrossAccountError> {
     if opts.assume_role_mode == Some(false) {
         return Ok(RoleChoice::Own);
     }
-    let exec = event.execution_role_arn.as_deref().filter(|a| !a.is_empty());
+    let exec = event
+        .execution_role_arn
+        .as_deref()
+        .filter(|a| !a.is_empty());
     let rule_account = exec.and_then(arn_account).or(event.account_id.as_deref());
     let target = match (&opts.execution_role_name, exec) {
         (Some(name), _) => rule_account.map(|acct| {
             let partition = exec.map_or("aws", arn_partition);
-            format!("arn:{partition}:iam::{acct}:role/{}", name.trim_start_matches('/'))
+            format!(
+                "arn:{partition}:iam::{acct}:role/{}",
+                name.trim_start_matches('/')
+            )
         }),
         (None, Some(arn)) => Some(arn.to_string()),
         (None, None) => None,
@@ -129,24 +142,57 @@ mod tests {
 
     #[test]
     fn same_account_uses_own_role_by_default() {
-        let c = choose_role(&event(Some(EXEC)), &RuntimeOptions::default(), Some("222222222222")).unwrap();
+        let c = choose_role(
+            &event(Some(EXEC)),
+            &RuntimeOptions::default(),
+            Some("222222222222"),
+        )
+        .unwrap();
         assert_eq!(c, RoleChoice::Own);
     }
 
     #[test]
     fn other_account_assumes_the_execution_role() {
-        let c = choose_role(&event(Some(EXEC)), &RuntimeOptions::default(), Some("111111111111")).unwrap();
+        let c = choose_role(
+            &event(Some(EXEC)),
+            &RuntimeOptions::default(),
+            Some("111111111111"),
+        )
+        .unwrap();
         assert!(matches!(c, RoleChoice::Assume { ref role_arn, .. } if role_arn == EXEC));
     }
 
     #[test]
     fn execution_role_name_and_region_and_mode() {
-        let opts = RuntimeOptions { execution_role_name: Some("audit".into()), execution_role_region: Some("eu-west-1".into()), assume_role_mode: None };
+        let opts = RuntimeOptions {
+            execution_role_name: Some("audit".into()),
+            execution_role_region: Some("eu-west-1".into()),
+            assume_role_mode: None,
+        };
         let c = choose_role(&event(Some(EXEC)), &opts, Some("222222222222")).unwrap();
-        assert_eq!(c, RoleChoice::Assume { role_arn: "arn:aws:iam::222222222222:role/audit".into(), region: Some("eu-west-1".into()), because: "ExecutionRoleName is set" });
-        let off = RuntimeOptions { assume_role_mode: Some(false), ..opts };
-        assert_eq!(choose_role(&event(Some(EXEC)), &off, Some("1")).unwrap(), RoleChoice::Own);
-        let on = RuntimeOptions { assume_role_mode: Some(true), ..Default::default() };
-        assert!(matches!(choose_role(&event(None), &on, None), Err(CrossAccountError::NoRole { .. })));
+        assert_eq!(
+            c,
+            RoleChoice::Assume {
+                role_arn: "arn:aws:iam::222222222222:role/audit".into(),
+                region: Some("eu-west-1".into()),
+                because: "ExecutionRoleName is set"
+            }
+        );
+        let off = RuntimeOptions {
+            assume_role_mode: Some(false),
+            ..opts
+        };
+        assert_eq!(
+            choose_role(&event(Some(EXEC)), &off, Some("1")).unwrap(),
+            RoleChoice::Own
+        );
+        let on = RuntimeOptions {
+            assume_role_mode: Some(true),
+            ..Default::default()
+        };
+        assert!(matches!(
+            choose_role(&event(None), &on, None),
+            Err(CrossAccountError::NoRole { .. })
+        ));
     }
 }

@@ -99,7 +99,10 @@ pub async fn deliver(
                         break;
                     }
                     if round == MAX_RESENDS {
-                        tracing::error!(count = failed_sent.len(), "AWS Config kept reporting evaluations as failed");
+                        tracing::error!(
+                            count = failed_sent.len(),
+                            "AWS Config kept reporting evaluations as failed"
+                        );
                         last_error.get_or_insert_with(|| ApiError::Rejected {
                             operation: "PutEvaluations",
                             code: "FailedEvaluations".into(),
@@ -111,7 +114,11 @@ pub async fn deliver(
                         undelivered.extend(failed_sent);
                         break;
                     }
-                    tracing::warn!(count = failed_sent.len(), round = round + 1, "re-sending FailedEvaluations");
+                    tracing::warn!(
+                        count = failed_sent.len(),
+                        round = round + 1,
+                        "re-sending FailedEvaluations"
+                    );
                     report.resent += failed_sent.len();
                     pending = failed_sent;
                     round += 1;
@@ -159,12 +166,24 @@ mod tests {
     fn evals(n: usize) -> Vec<Evaluation> {
         let t = Timestamp::parse("2024-01-01T00:00:00Z").unwrap();
         (0..n)
-            .map(|i| Evaluation::new("AWS::EC2::Volume", format!("vol-{i}"), Compliance::Compliant, "", t))
+            .map(|i| {
+                Evaluation::new(
+                    "AWS::EC2::Volume",
+                    format!("vol-{i}"),
+                    Compliance::Compliant,
+                    "",
+                    t,
+                )
+            })
             .collect()
     }
 
     fn fast() -> RetryPolicy {
-        RetryPolicy { max_attempts: 5, base_delay: Duration::from_millis(1), max_delay: Duration::from_millis(2) }
+        RetryPolicy {
+            max_attempts: 5,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+        }
     }
 
     #[tokio::test]
@@ -174,7 +193,10 @@ mod tests {
         assert_eq!(r.calls, 3);
         assert_eq!(r.delivered, 250);
         let calls = api.put_calls();
-        assert_eq!(calls.iter().map(|c| c.0.len()).collect::<Vec<_>>(), [100, 100, 50]);
+        assert_eq!(
+            calls.iter().map(|c| c.0.len()).collect::<Vec<_>>(),
+            [100, 100, 50]
+        );
         assert!(calls.iter().all(|c| c.1 == "tok" && !c.2));
     }
 
@@ -207,7 +229,10 @@ mod tests {
         assert_eq!(err.report.delivered, 2);
         assert_eq!(err.undelivered.len(), 1);
         assert_eq!(api.put_calls().len(), 1 + MAX_RESENDS);
-        assert!(err.to_string().contains("AWS::EC2::Volume/vol-0 COMPLIANT"), "{err}");
+        assert!(
+            err.to_string().contains("AWS::EC2::Volume/vol-0 COMPLIANT"),
+            "{err}"
+        );
     }
 
     #[tokio::test]

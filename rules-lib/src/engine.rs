@@ -57,7 +57,10 @@ pub enum EngineError {
 }
 
 /// The validated parameters of an event for a rule.
-pub fn parse_parameters(rule: &dyn Rule, event: &Event) -> Result<(Params, RuntimeOptions), ParamError> {
+pub fn parse_parameters(
+    rule: &dyn Rule,
+    event: &Event,
+) -> Result<(Params, RuntimeOptions), ParamError> {
     let spec = rule.spec();
     Params::parse(spec.name, spec.parameters, &event.rule_parameters)
 }
@@ -83,7 +86,11 @@ pub fn evaluate_item(
     ))
 }
 
-fn judge(rule: &dyn Rule, item: &ConfigurationItem, params: &Params) -> Result<Verdict, EngineError> {
+fn judge(
+    rule: &dyn Rule,
+    item: &ConfigurationItem,
+    params: &Params,
+) -> Result<Verdict, EngineError> {
     let spec = rule.spec();
     if !spec.in_scope(&item.resource_type) {
         return Ok(Verdict::not_applicable(format!(
@@ -99,11 +106,12 @@ fn judge(rule: &dyn Rule, item: &ConfigurationItem, params: &Params) -> Result<V
             item.status.as_str()
         )));
     }
-    rule.evaluate(item, params).map_err(|source| EngineError::Rule {
-        rule: spec.name,
-        resource: format!("{} {}", item.resource_type, item.resource_id),
-        source,
-    })
+    rule.evaluate(item, params)
+        .map_err(|source| EngineError::Rule {
+            rule: spec.name,
+            resource: format!("{} {}", item.resource_type, item.resource_id),
+            source,
+        })
 }
 
 /// Evaluates a whole event. `api` is needed for oversized and periodic events (and is
@@ -118,23 +126,39 @@ pub async fn evaluate_event(
     let (params, _runtime) = parse_parameters(rule, event)?;
     let now = Timestamp::now();
     match &event.invoking_event {
-        InvokingEvent::Change { item, notification_creation_time } => {
+        InvokingEvent::Change {
+            item,
+            notification_creation_time,
+        } => {
             let fallback = notification_creation_time.unwrap_or(now);
             if event.event_left_scope {
                 return Ok(vec![left_scope(item, fallback)]);
             }
             Ok(vec![evaluate_item(rule, item, &params, fallback)?])
         }
-        InvokingEvent::Oversized { summary, notification_creation_time } => {
-            let fallback = summary.capture_time.or(*notification_creation_time).unwrap_or(now);
-            if event.event_left_scope || !summary.status.is_evaluable() || !rule.spec().in_scope(&summary.resource_type) {
+        InvokingEvent::Oversized {
+            summary,
+            notification_creation_time,
+        } => {
+            let fallback = summary
+                .capture_time
+                .or(*notification_creation_time)
+                .unwrap_or(now);
+            if event.event_left_scope
+                || !summary.status.is_evaluable()
+                || !rule.spec().in_scope(&summary.resource_type)
+            {
                 // Nothing to fetch: the summary alone decides NOT_APPLICABLE.
                 let reason = if event.event_left_scope {
                     "the resource left the scope of this rule".to_string()
                 } else if !summary.status.is_evaluable() {
                     format!("configuration item status is {}", summary.status.as_str())
                 } else {
-                    format!("{} is not a resource type {} evaluates", summary.resource_type, rule.spec().name)
+                    format!(
+                        "{} is not a resource type {} evaluates",
+                        summary.resource_type,
+                        rule.spec().name
+                    )
                 };
                 return Ok(vec![Evaluation::new(
                     summary.resource_type.clone(),
@@ -145,28 +169,48 @@ pub async fn evaluate_event(
                 )]);
             }
             let item = api
-                .get_latest_item(&summary.resource_type, &summary.resource_id, summary.capture_time)
+                .get_latest_item(
+                    &summary.resource_type,
+                    &summary.resource_id,
+                    summary.capture_time,
+                )
                 .await?
                 .ok_or_else(|| EngineError::OversizedItemNotFound {
                     resource_type: summary.resource_type.clone(),
                     resource_id: summary.resource_id.clone(),
-                    capture_time: summary.capture_time.map_or_else(|| "now".into(), |t| t.to_string()),
+                    capture_time: summary
+                        .capture_time
+                        .map_or_else(|| "now".into(), |t| t.to_string()),
                 })?;
             tracing::debug!(resource_type = %item.resource_type, resource_id = %item.resource_id, "fetched oversized item");
             Ok(vec![evaluate_item(rule, &item, &params, fallback)?])
         }
         InvokingEvent::Scheduled { .. } | InvokingEvent::SnapshotDelivery { .. } => {
-            let ordering = event.invoking_event.notification_creation_time().unwrap_or(now);
+            let ordering = event
+                .invoking_event
+                .notification_creation_time()
+                .unwrap_or(now);
             let account_id = match &event.invoking_event {
-                InvokingEvent::Scheduled { account_id: Some(a), .. } => Some(a.as_str()),
+                InvokingEvent::Scheduled {
+                    account_id: Some(a),
+                    ..
+                } => Some(a.as_str()),
                 _ => event.account_id.as_deref(),
             };
-            let ctx = PeriodicContext { config: api, account_id, ordering_timestamp: ordering, sdk_config };
-            let mut evaluations = rule.evaluate_periodic(&ctx, &params).await.map_err(|source| EngineError::Rule {
-                rule: rule.spec().name,
-                resource: "the periodic run".into(),
-                source,
-            })?;
+            let ctx = PeriodicContext {
+                config: api,
+                account_id,
+                ordering_timestamp: ordering,
+                sdk_config,
+            };
+            let mut evaluations =
+                rule.evaluate_periodic(&ctx, &params)
+                    .await
+                    .map_err(|source| EngineError::Rule {
+                        rule: rule.spec().name,
+                        resource: "the periodic run".into(),
+                        source,
+                    })?;
             match event.config_rule_name.as_deref() {
                 Some(name) => {
                     let stale = stale_results(api, name, &evaluations, ordering).await?;
@@ -202,7 +246,12 @@ async fn stale_results(
 ) -> Result<Vec<Evaluation>, ApiError> {
     let judged: HashSet<(&str, &str)> = current
         .iter()
-        .map(|e| (e.compliance_resource_type.as_str(), e.compliance_resource_id.as_str()))
+        .map(|e| {
+            (
+                e.compliance_resource_type.as_str(),
+                e.compliance_resource_id.as_str(),
+            )
+        })
         .collect();
     let mut seen: HashSet<ResourceKey> = HashSet::new();
     Ok(api
@@ -258,38 +307,78 @@ mod tests {
     #[tokio::test]
     async fn change_uses_capture_time_and_makes_no_api_call() {
         let api = FakeConfigApi::default();
-        let e = evaluate_event(&EncryptedVolumes, &change(&volume("vol-1", false), false, json!({})), &api, None).await.unwrap();
+        let e = evaluate_event(
+            &EncryptedVolumes,
+            &change(&volume("vol-1", false), false, json!({})),
+            &api,
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].compliance_type, Compliance::NonCompliant);
-        assert_eq!(e[0].ordering_timestamp.to_string(), "2024-05-01T10:00:00.000Z");
+        assert_eq!(
+            e[0].ordering_timestamp.to_string(),
+            "2024-05-01T10:00:00.000Z"
+        );
         assert!(api.history_calls().is_empty() && api.put_calls().is_empty());
     }
 
     #[tokio::test]
     async fn left_scope_out_of_scope_and_deleted_are_not_applicable() {
         let api = FakeConfigApi::default();
-        let e = evaluate_event(&EncryptedVolumes, &change(&volume("vol-1", false), true, json!({})), &api, None).await.unwrap();
+        let e = evaluate_event(
+            &EncryptedVolumes,
+            &change(&volume("vol-1", false), true, json!({})),
+            &api,
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(e[0].compliance_type, Compliance::NotApplicable);
 
         let mut other = volume("i-1", false);
         other.resource_type = "AWS::EC2::Instance".into();
-        let e = evaluate_event(&EncryptedVolumes, &change(&other, false, json!({})), &api, None).await.unwrap();
+        let e = evaluate_event(
+            &EncryptedVolumes,
+            &change(&other, false, json!({})),
+            &api,
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(e[0].compliance_type, Compliance::NotApplicable);
-        assert!(e[0].annotation.as_deref().unwrap().contains("AWS::EC2::Instance"));
+        assert!(e[0]
+            .annotation
+            .as_deref()
+            .unwrap()
+            .contains("AWS::EC2::Instance"));
 
         let mut deleted = volume("vol-2", false);
         deleted.status = crate::item::ItemStatus::ResourceDeleted;
         deleted.configuration = serde_json::Value::Null;
-        let e = evaluate_event(&EncryptedVolumes, &change(&deleted, false, json!({})), &api, None).await.unwrap();
+        let e = evaluate_event(
+            &EncryptedVolumes,
+            &change(&deleted, false, json!({})),
+            &api,
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(e[0].compliance_type, Compliance::NotApplicable);
     }
 
     #[tokio::test]
     async fn invalid_parameters_are_an_error_before_anything_else() {
         let api = FakeConfigApi::default();
-        let err = evaluate_event(&EncryptedVolumes, &change(&volume("vol-1", true), false, json!({"kmsID": "x"})), &api, None)
-            .await
-            .unwrap_err();
+        let err = evaluate_event(
+            &EncryptedVolumes,
+            &change(&volume("vol-1", true), false, json!({"kmsID": "x"})),
+            &api,
+            None,
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(err, EngineError::InvalidParameters(_)));
         assert!(err.to_string().contains("kmsID"), "{err}");
     }
@@ -304,15 +393,22 @@ mod tests {
             "resultToken": "tok"
         }))
         .unwrap();
-        let e = evaluate_event(&EncryptedVolumes, &event, &api, None).await.unwrap();
+        let e = evaluate_event(&EncryptedVolumes, &event, &api, None)
+            .await
+            .unwrap();
         assert_eq!(e[0].compliance_type, Compliance::Compliant);
         let calls = api.history_calls();
         assert_eq!(calls.len(), 1);
         assert_eq!(calls[0].2.unwrap().to_string(), "2024-05-01T10:00:00.000Z");
 
         let empty = FakeConfigApi::default();
-        let err = evaluate_event(&EncryptedVolumes, &event, &empty, None).await.unwrap_err();
-        assert!(matches!(err, EngineError::OversizedItemNotFound { .. }), "{err}");
+        let err = evaluate_event(&EncryptedVolumes, &event, &empty, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, EngineError::OversizedItemNotFound { .. }),
+            "{err}"
+        );
     }
 
     #[tokio::test]
@@ -320,10 +416,28 @@ mod tests {
         let api = FakeConfigApi::default()
             .with_items(vec![volume("vol-1", true), volume("vol-2", false)])
             .with_results(vec![
-                ComplianceRecord { key: ResourceKey { resource_type: "AWS::EC2::Volume".into(), resource_id: "vol-1".into() }, compliance: Compliance::Compliant },
-                ComplianceRecord { key: ResourceKey { resource_type: "AWS::EC2::Volume".into(), resource_id: "vol-gone".into() }, compliance: Compliance::NonCompliant },
+                ComplianceRecord {
+                    key: ResourceKey {
+                        resource_type: "AWS::EC2::Volume".into(),
+                        resource_id: "vol-1".into(),
+                    },
+                    compliance: Compliance::Compliant,
+                },
+                ComplianceRecord {
+                    key: ResourceKey {
+                        resource_type: "AWS::EC2::Volume".into(),
+                        resource_id: "vol-gone".into(),
+                    },
+                    compliance: Compliance::NonCompliant,
+                },
                 // Same id, other type: judged before under another type, so it is stale too.
-                ComplianceRecord { key: ResourceKey { resource_type: "AWS::EC2::Instance".into(), resource_id: "vol-1".into() }, compliance: Compliance::Compliant },
+                ComplianceRecord {
+                    key: ResourceKey {
+                        resource_type: "AWS::EC2::Instance".into(),
+                        resource_id: "vol-1".into(),
+                    },
+                    compliance: Compliance::Compliant,
+                },
             ]);
         let event = Event::from_value(&json!({
             "invokingEvent": json!({"messageType": "ScheduledNotification", "awsAccountId": "123456789012",
@@ -331,20 +445,46 @@ mod tests {
             "resultToken": "tok", "configRuleName": "encrypted-volumes"
         }))
         .unwrap();
-        let e = evaluate_event(&EncryptedVolumes, &event, &api, None).await.unwrap();
+        let e = evaluate_event(&EncryptedVolumes, &event, &api, None)
+            .await
+            .unwrap();
         let got: Vec<(String, String, Compliance)> = e
             .iter()
-            .map(|e| (e.compliance_resource_type.clone(), e.compliance_resource_id.clone(), e.compliance_type))
+            .map(|e| {
+                (
+                    e.compliance_resource_type.clone(),
+                    e.compliance_resource_id.clone(),
+                    e.compliance_type,
+                )
+            })
             .collect();
         assert_eq!(
             got,
             vec![
-                ("AWS::EC2::Volume".into(), "vol-1".into(), Compliance::Compliant),
-                ("AWS::EC2::Volume".into(), "vol-2".into(), Compliance::NonCompliant),
-                ("AWS::EC2::Volume".into(), "vol-gone".into(), Compliance::NotApplicable),
-                ("AWS::EC2::Instance".into(), "vol-1".into(), Compliance::NotApplicable),
+                (
+                    "AWS::EC2::Volume".into(),
+                    "vol-1".into(),
+                    Compliance::Compliant
+                ),
+                (
+                    "AWS::EC2::Volume".into(),
+                    "vol-2".into(),
+                    Compliance::NonCompliant
+                ),
+                (
+                    "AWS::EC2::Volume".into(),
+                    "vol-gone".into(),
+                    Compliance::NotApplicable
+                ),
+                (
+                    "AWS::EC2::Instance".into(),
+                    "vol-1".into(),
+                    Compliance::NotApplicable
+                ),
             ]
         );
-        assert!(e.iter().all(|e| e.ordering_timestamp.to_string() == "2024-06-01T00:00:00.000Z"));
+        assert!(e
+            .iter()
+            .all(|e| e.ordering_timestamp.to_string() == "2024-06-01T00:00:00.000Z"));
     }
 }

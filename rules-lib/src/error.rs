@@ -82,7 +82,9 @@ pub enum ParamError {
         expected: String,
     },
     /// A required parameter is missing.
-    #[error("rule parameter `{name}` is required ({expected}); add it to the rule's InputParameters")]
+    #[error(
+        "rule parameter `{name}` is required ({expected}); add it to the rule's InputParameters"
+    )]
     Missing {
         /// Parameter name.
         name: String,

@@ -65,15 +65,24 @@ pub struct Verdict {
 impl Verdict {
     /// COMPLIANT.
     pub fn compliant(annotation: impl Into<String>) -> Self {
-        Self { compliance: Compliance::Compliant, annotation: annotation.into() }
+        Self {
+            compliance: Compliance::Compliant,
+            annotation: annotation.into(),
+        }
     }
     /// NON_COMPLIANT.
     pub fn non_compliant(annotation: impl Into<String>) -> Self {
-        Self { compliance: Compliance::NonCompliant, annotation: annotation.into() }
+        Self {
+            compliance: Compliance::NonCompliant,
+            annotation: annotation.into(),
+        }
     }
     /// NOT_APPLICABLE.
     pub fn not_applicable(annotation: impl Into<String>) -> Self {
-        Self { compliance: Compliance::NotApplicable, annotation: annotation.into() }
+        Self {
+            compliance: Compliance::NotApplicable,
+            annotation: annotation.into(),
+        }
     }
 }
 
@@ -114,7 +123,10 @@ impl Evaluation {
 
     /// `type/id`, for logs.
     pub fn resource_key(&self) -> String {
-        format!("{}/{}", self.compliance_resource_type, self.compliance_resource_id)
+        format!(
+            "{}/{}",
+            self.compliance_resource_type, self.compliance_resource_id
+        )
     }
 }
 

@@ -225,20 +225,23 @@ impl InvokingEvent {
                 })
             }
             "OversizedConfigurationItemChangeNotification" => {
-                let s = match o.get("configurationItemSummary") {
-                    Some(Value::Object(s)) => s,
-                    _ => {
-                        return Err(EventError::Field {
+                let s =
+                    match o.get("configurationItemSummary") {
+                        Some(Value::Object(s)) => s,
+                        _ => return Err(EventError::Field {
                             field: "invokingEvent.configurationItemSummary".into(),
-                            reason: "is missing; an oversized notification carries the item's summary".into(),
-                        })
-                    }
-                };
+                            reason:
+                                "is missing; an oversized notification carries the item's summary"
+                                    .into(),
+                        }),
+                    };
                 let need = |k: &str| -> Result<String, EventError> {
-                    opt_text(s, k)?.filter(|v| !v.is_empty()).ok_or_else(|| EventError::Field {
-                        field: format!("invokingEvent.configurationItemSummary.{k}"),
-                        reason: "is missing".into(),
-                    })
+                    opt_text(s, k)?
+                        .filter(|v| !v.is_empty())
+                        .ok_or_else(|| EventError::Field {
+                            field: format!("invokingEvent.configurationItemSummary.{k}"),
+                            reason: "is missing".into(),
+                        })
                 };
                 Ok(Self::Oversized {
                     summary: ItemSummary {
@@ -358,6 +361,9 @@ mod tests {
     #[test]
     fn bad_invoking_event_text_names_the_field() {
         let e = Event::from_value(&json!({"invokingEvent": "{nope"})).unwrap_err();
-        assert!(e.to_string().starts_with("invokingEvent is not valid JSON"), "{e}");
+        assert!(
+            e.to_string().starts_with("invokingEvent is not valid JSON"),
+            "{e}"
+        );
     }
 }

@@ -24,17 +24,54 @@ pub struct Timestamp(aws_smithy_types::DateTime);
 
 impl Timestamp {
     /// Parses ISO-8601 / RFC-3339 text such as `2016-02-17T01:36:34.043Z`.
+    ///
+    /// Also reads the Python `repr` some published sample items carry
+    /// (`datetime.datetime(2020, 4, 22, 13, 13, 17, 718000, tzinfo=tzlocal())`),
+    /// taking it as UTC since the local zone it names is unknown.
     pub fn parse(text: &str) -> Result<Self, String> {
-        aws_smithy_types::DateTime::from_str(text.trim(), Format::DateTimeWithOffset)
+        let t = text.trim();
+        if let Some(args) = t.strip_prefix("datetime.datetime(") {
+            return Self::parse_python_repr(args)
+                .ok_or_else(|| format!("`{text}` is not a date-time"));
+        }
+        aws_smithy_types::DateTime::from_str(t, Format::DateTimeWithOffset)
             .map(Self)
             .map_err(|e| format!("`{text}` is not an ISO-8601 date-time ({e})"))
+    }
+
+    fn parse_python_repr(args: &str) -> Option<Self> {
+        let nums: Vec<u32> = args
+            .split(',')
+            .map(str::trim)
+            .take_while(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?;
+        let get = |i: usize| nums.get(i).copied().unwrap_or(0);
+        if nums.len() < 3 {
+            return None;
+        }
+        let iso = format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+            get(0),
+            get(1),
+            get(2),
+            get(3),
+            get(4),
+            get(5),
+            get(6)
+        );
+        aws_smithy_types::DateTime::from_str(&iso, Format::DateTime)
+            .ok()
+            .map(Self)
     }
 
     /// From epoch seconds (fractions allowed), as the JSON 1.1 protocol sends them.
     /// Config times have millisecond precision, so the value is rounded to it (an
     /// f64 of epoch seconds cannot hold every millisecond exactly).
     pub fn from_epoch_secs(secs: f64) -> Self {
-        Self(aws_smithy_types::DateTime::from_millis((secs * 1000.0).round() as i64))
+        Self(aws_smithy_types::DateTime::from_millis(
+            (secs * 1000.0).round() as i64,
+        ))
     }
 
     /// Epoch milliseconds.
@@ -59,7 +96,9 @@ impl Timestamp {
 
     /// Now, from the system clock.
     pub fn now() -> Self {
-        Self(aws_smithy_types::DateTime::from(std::time::SystemTime::now()))
+        Self(aws_smithy_types::DateTime::from(
+            std::time::SystemTime::now(),
+        ))
     }
 
     /// Reads either an ISO-8601 string or a number of epoch seconds.
@@ -291,8 +330,9 @@ impl ConfigurationItem {
         })
     }
 
-    /// Reads a file's content: one item, a list of items, or a Config snapshot/history
-    /// document (`{"configurationItems": [...]}`).
+    /// Reads a file's content: one item, a list of items, a Config snapshot/history
+    /// document (`{"configurationItems": [...]}`), or an invoking event that wraps one
+    /// item (`{"configurationItem": {...}, "configurationItemDiff": ...}`).
     pub fn many_from_json_str(text: &str) -> Result<Vec<Self>, ItemError> {
         let value: Value = serde_json::from_str(text).map_err(|e| ItemError::Json {
             line: e.line(),
@@ -301,8 +341,10 @@ impl ConfigurationItem {
         })?;
         let list = match &value {
             Value::Array(items) => items.as_slice(),
-            Value::Object(o) => match o.get("configurationItems") {
-                Some(Value::Array(items)) => items.as_slice(),
+            Value::Object(o) => match (o.get("configurationItems"), o.get("configurationItem")) {
+                (Some(Value::Array(items)), _) => items.as_slice(),
+                // An invoking event ({"configurationItem": ..., "configurationItemDiff": ...}).
+                (_, Some(item @ Value::Object(_))) => std::slice::from_ref(item),
                 _ => std::slice::from_ref(&value),
             },
             _ => std::slice::from_ref(&value),
@@ -375,7 +417,10 @@ impl ConfigurationItem {
             );
         }
         if let Some(t) = &self.resource_creation_time {
-            o.insert("resourceCreationTime".into(), epoch_json(t.epoch_secs_f64()));
+            o.insert(
+                "resourceCreationTime".into(),
+                epoch_json(t.epoch_secs_f64()),
+            );
         }
         o.insert(
             "relationships".into(),
@@ -420,10 +465,7 @@ impl ConfigurationItem {
                     .collect(),
             ),
         );
-        o.insert(
-            "relatedEvents".into(),
-            self.related_events.clone().into(),
-        );
+        o.insert("relatedEvents".into(), self.related_events.clone().into());
         o
     }
 
@@ -475,18 +517,12 @@ pub(crate) fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-/// Decodes a value that may be JSON text holding JSON (Config writes both).
-/// Text that is not JSON stays text.
+/// Decodes a supplementary value that may be JSON text (the API shape writes every
+/// value as JSON text, `"false"` included; the event shape mostly as objects). Text
+/// that is not JSON stays text.
 pub(crate) fn decode_embedded_json(v: &Value) -> Value {
     match v {
-        Value::String(s) => {
-            let t = s.trim_start();
-            if t.starts_with('{') || t.starts_with('[') {
-                serde_json::from_str(s).unwrap_or_else(|_| v.clone())
-            } else {
-                v.clone()
-            }
-        }
+        Value::String(s) => serde_json::from_str(s).unwrap_or_else(|_| v.clone()),
         other => other.clone(),
     }
 }
@@ -566,7 +602,10 @@ impl Fields<'_> {
                 .collect()),
             Some(other) => Err(ItemError::Field {
                 field: "tags".into(),
-                reason: format!("expected an object of tag names to values, found {}", json_kind(other)),
+                reason: format!(
+                    "expected an object of tag names to values, found {}",
+                    json_kind(other)
+                ),
             }),
         }
     }
@@ -628,16 +667,14 @@ impl Fields<'_> {
         match self.0.get("configuration") {
             None | Some(Value::Null) => Ok(Value::Null),
             Some(Value::String(s)) if s.trim().is_empty() || s == "null" => Ok(Value::Null),
-            Some(Value::String(s)) => {
-                serde_json::from_str(s).map_err(|e| ItemError::Field {
-                    field: "configuration".into(),
-                    reason: format!(
-                        "is JSON text that does not parse at line {} column {}: {e}",
-                        e.line(),
-                        e.column()
-                    ),
-                })
-            }
+            Some(Value::String(s)) => serde_json::from_str(s).map_err(|e| ItemError::Field {
+                field: "configuration".into(),
+                reason: format!(
+                    "is JSON text that does not parse at line {} column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
+            }),
             Some(v @ Value::Object(_)) => Ok(v.clone()),
             Some(other) => Err(ItemError::Field {
                 field: "configuration".into(),
@@ -678,6 +715,10 @@ mod tests {
         assert_eq!(c.to_string(), "2016-02-17T01:36:34.000Z");
         let d = Timestamp::parse("2016-02-17T02:36:34.043+01:00").unwrap();
         assert_eq!(d, a);
+        let py =
+            Timestamp::parse("datetime.datetime(2016, 2, 17, 1, 36, 34, 43000, tzinfo=tzlocal())")
+                .unwrap();
+        assert_eq!(py, a);
         assert!(Timestamp::parse("yesterday").is_err());
     }
 

@@ -25,7 +25,10 @@ pub fn key_matches(configured: &str, actual: &str) -> bool {
     }
     let is_alias = |s: &str| s.starts_with("alias/") || s.contains(":alias/");
     if is_alias(c) || is_alias(a) {
-        let alias_name = |s: &str| s.rsplit_once(":alias/").map_or(s.to_string(), |(_, n)| format!("alias/{n}"));
+        let alias_name = |s: &str| {
+            s.rsplit_once(":alias/")
+                .map_or(s.to_string(), |(_, n)| format!("alias/{n}"))
+        };
         return is_alias(c) && is_alias(a) && alias_name(c) == alias_name(a);
     }
     key_id(c).eq_ignore_ascii_case(key_id(a))
@@ -43,7 +46,10 @@ mod tests {
         assert!(key_matches(ARN, "1234abcd-12ab-34cd-56ef-1234567890ab"));
         assert!(key_matches(ARN, ARN));
         assert!(!key_matches("ffffffff-12ab-34cd-56ef-1234567890ab", ARN));
-        assert!(key_matches("alias/prod", "arn:aws:kms:us-east-1:111122223333:alias/prod"));
+        assert!(key_matches(
+            "alias/prod",
+            "arn:aws:kms:us-east-1:111122223333:alias/prod"
+        ));
         assert!(!key_matches("alias/prod", ARN));
         assert!(!key_matches("", ARN));
     }

@@ -18,7 +18,9 @@ use thiserror::Error;
 use tokio::sync::Mutex;
 
 use crate::config_api::SdkConfigApi;
-use crate::credentials::{choose_role, CrossAccountError, RoleChoice, SESSION_NAME, SESSION_SECONDS};
+use crate::credentials::{
+    choose_role, CrossAccountError, RoleChoice, SESSION_NAME, SESSION_SECONDS,
+};
 use crate::deliver::{deliver, DeliveryError};
 use crate::engine::{evaluate_event, parse_parameters, EngineError};
 use crate::error::{EventError, ParamError};
@@ -62,7 +64,10 @@ impl InvocationError {
         match self {
             Self::InvalidEvent(_) => "InvalidEventException",
             Self::InvalidParameters(_) => "InvalidParameterValueException",
-            Self::CrossAccount(CrossAccountError::AssumeFailed { access_denied: true, .. }) => "AccessDeniedException",
+            Self::CrossAccount(CrossAccountError::AssumeFailed {
+                access_denied: true,
+                ..
+            }) => "AccessDeniedException",
             Self::CrossAccount(_) => "CrossAccountConfigurationException",
             Self::Engine(EngineError::Api(_)) => "ConfigApiException",
             Self::Engine(EngineError::OversizedItemNotFound { .. }) => "ResourceNotFoundException",
@@ -86,15 +91,20 @@ impl From<InvocationError> for Diagnostic {
 pub fn init_tracing() {
     let level = std::env::var("RUST_LOG")
         .ok()
-        .or_else(|| std::env::var("AWS_LAMBDA_LOG_LEVEL").ok().map(|l| match l.to_ascii_lowercase().as_str() {
-            "fatal" => "error".to_string(),
-            other => other.to_string(),
-        }))
+        .or_else(|| {
+            std::env::var("AWS_LAMBDA_LOG_LEVEL").ok().map(|l| {
+                match l.to_ascii_lowercase().as_str() {
+                    "fatal" => "error".to_string(),
+                    other => other.to_string(),
+                }
+            })
+        })
         .unwrap_or_else(|| "info".into());
     // The SDK's own chatter stays at warn unless asked for explicitly.
-    let filter = tracing_subscriber::EnvFilter::try_new(format!("warn,rules_lib={level},functions={level}"))
-        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&level))
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(format!("warn,rules_lib={level},functions={level}"))
+            .or_else(|_| tracing_subscriber::EnvFilter::try_new(&level))
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .json()
         .flatten_event(true)
@@ -117,7 +127,12 @@ pub async fn run(rule: &'static dyn Rule) -> Result<(), LambdaError> {
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let function = Arc::clone(&function);
         async move {
-            let own_account = event.context.invoked_function_arn.split(':').nth(4).map(str::to_string);
+            let own_account = event
+                .context
+                .invoked_function_arn
+                .split(':')
+                .nth(4)
+                .map(str::to_string);
             function.handle(event.payload, own_account.as_deref()).await
         }
     }))
@@ -148,7 +163,11 @@ impl RuleFunction {
     }
 
     /// Handles one invocation payload.
-    pub async fn handle(&self, payload: Value, own_account: Option<&str>) -> Result<Value, InvocationError> {
+    pub async fn handle(
+        &self,
+        payload: Value,
+        own_account: Option<&str>,
+    ) -> Result<Value, InvocationError> {
         let name = self.rule.spec().name;
         let result = self.handle_inner(payload, own_account).await;
         if let Err(e) = &result {
@@ -157,7 +176,11 @@ impl RuleFunction {
         result
     }
 
-    async fn handle_inner(&self, payload: Value, own_account: Option<&str>) -> Result<Value, InvocationError> {
+    async fn handle_inner(
+        &self,
+        payload: Value,
+        own_account: Option<&str>,
+    ) -> Result<Value, InvocationError> {
         let spec = self.rule.spec();
         let event = Event::from_value(&payload)?;
         tracing::info!(
@@ -170,7 +193,11 @@ impl RuleFunction {
         let (_, runtime) = parse_parameters(self.rule, &event)?;
         let clients = match choose_role(&event, &runtime, own_account)? {
             RoleChoice::Own => Arc::clone(&self.own),
-            RoleChoice::Assume { role_arn, region, because } => {
+            RoleChoice::Assume {
+                role_arn,
+                region,
+                because,
+            } => {
                 tracing::info!(role_arn = %role_arn, because, "using assumed-role credentials");
                 self.assumed_clients(role_arn, region, because).await?
             }
@@ -215,7 +242,12 @@ impl RuleFunction {
         }))
     }
 
-    async fn assumed_clients(&self, role_arn: String, region: Option<String>, because: &'static str) -> Result<Clients, CrossAccountError> {
+    async fn assumed_clients(
+        &self,
+        role_arn: String,
+        region: Option<String>,
+        because: &'static str,
+    ) -> Result<Clients, CrossAccountError> {
         let key = (role_arn.clone(), region.clone());
         let mut cache = self.assumed.lock().await;
         if let Some(c) = cache.get(&key) {
@@ -242,7 +274,9 @@ impl RuleFunction {
                 reason,
             });
         }
-        let mut sdk_builder = base.to_builder().credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider));
+        let mut sdk_builder = base.to_builder().credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+        );
         if let Some(r) = region {
             sdk_builder = sdk_builder.region(r);
         }

@@ -18,7 +18,8 @@ use serde_json::{Map, Value};
 use crate::error::ParamError;
 
 /// Parameters every rule accepts, read by the runtime rather than the rule (as rdklib).
-pub const RUNTIME_PARAMETERS: &[&str] = &["ExecutionRoleName", "ExecutionRoleRegion", "AssumeRoleMode"];
+pub const RUNTIME_PARAMETERS: &[&str] =
+    &["ExecutionRoleName", "ExecutionRoleRegion", "AssumeRoleMode"];
 
 /// The type of a rule parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,11 +134,13 @@ impl Params {
             };
             match name.as_str() {
                 "ExecutionRoleName" => {
-                    runtime.execution_role_name = Some(text.trim().to_string()).filter(|s| !s.is_empty());
+                    runtime.execution_role_name =
+                        Some(text.trim().to_string()).filter(|s| !s.is_empty());
                     continue;
                 }
                 "ExecutionRoleRegion" => {
-                    runtime.execution_role_region = Some(text.trim().to_string()).filter(|s| !s.is_empty());
+                    runtime.execution_role_region =
+                        Some(text.trim().to_string()).filter(|s| !s.is_empty());
                     continue;
                 }
                 "AssumeRoleMode" => {
@@ -261,9 +264,7 @@ fn parse_value(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError> {
             _ => return Err(invalid()),
         },
         ParamKind::Csv => ParamValue::List(split_csv(t)),
-        ParamKind::PortRanges => {
-            ParamValue::Ports(parse_port_ranges(t).map_err(|_| invalid())?)
-        }
+        ParamKind::PortRanges => ParamValue::Ports(parse_port_ranges(t).map_err(|_| invalid())?),
     })
 }
 
@@ -300,10 +301,34 @@ mod tests {
     use serde_json::json;
 
     const SPECS: &[ParamSpec] = &[
-        ParamSpec { name: "runtime", kind: ParamKind::Csv, required: true, default: None, description: "" },
-        ParamSpec { name: "timeout", kind: ParamKind::Int, required: false, default: Some("3"), description: "" },
-        ParamSpec { name: "flag", kind: ParamKind::Bool, required: false, default: None, description: "" },
-        ParamSpec { name: "ports", kind: ParamKind::PortRanges, required: false, default: None, description: "" },
+        ParamSpec {
+            name: "runtime",
+            kind: ParamKind::Csv,
+            required: true,
+            default: None,
+            description: "",
+        },
+        ParamSpec {
+            name: "timeout",
+            kind: ParamKind::Int,
+            required: false,
+            default: Some("3"),
+            description: "",
+        },
+        ParamSpec {
+            name: "flag",
+            kind: ParamKind::Bool,
+            required: false,
+            default: None,
+            description: "",
+        },
+        ParamSpec {
+            name: "ports",
+            kind: ParamKind::PortRanges,
+            required: false,
+            default: None,
+            description: "",
+        },
     ];
 
     fn parse(v: Value) -> Result<Params, ParamError> {
@@ -328,7 +353,10 @@ mod tests {
     #[test]
     fn errors_name_the_parameter_value_and_expectation() {
         let e = parse(json!({"runtime": "x", "timeout": "thirty"})).unwrap_err();
-        assert_eq!(e.to_string(), "rule parameter `timeout` has value `thirty`, expected a whole number");
+        assert_eq!(
+            e.to_string(),
+            "rule parameter `timeout` has value `thirty`, expected a whole number"
+        );
         let e = parse(json!({})).unwrap_err();
         assert!(e.to_string().contains("`runtime` is required"), "{e}");
         let e = parse(json!({"runtime": "x", "Timeout": "3"})).unwrap_err();

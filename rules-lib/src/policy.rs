@@ -79,7 +79,9 @@ impl PolicyDocument {
         match v {
             Value::Object(o) => Self::from_object(o),
             Value::String(s) => Self::from_text(s),
-            other => Err(format!("a policy document is an object or JSON text, found {other}")),
+            other => Err(format!(
+                "a policy document is an object or JSON text, found {other}"
+            )),
         }
     }
 
@@ -96,8 +98,13 @@ impl PolicyDocument {
         } else {
             t
         };
-        let v: Value = serde_json::from_str(json_text)
-            .map_err(|e| format!("policy document is not valid JSON (line {} column {}): {e}", e.line(), e.column()))?;
+        let v: Value = serde_json::from_str(json_text).map_err(|e| {
+            format!(
+                "policy document is not valid JSON (line {} column {}): {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
         match v {
             Value::Object(o) => Self::from_object(&o),
             other => Err(format!("a policy document is a JSON object, found {other}")),
@@ -109,7 +116,11 @@ impl PolicyDocument {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(list)) => list.iter().collect(),
             Some(one @ Value::Object(_)) => vec![one],
-            Some(other) => return Err(format!("`Statement` must be a list or an object, found {other}")),
+            Some(other) => {
+                return Err(format!(
+                    "`Statement` must be a list or an object, found {other}"
+                ))
+            }
         };
         let statements = statements
             .into_iter()
@@ -128,13 +139,18 @@ impl PolicyDocument {
             .copied()
             .filter(|a| {
                 self.statements.iter().any(|s| {
-                    s.effect == Effect::Deny && s.condition.is_empty() && s.is_public_principal() && s.matches_action(a)
+                    s.effect == Effect::Deny
+                        && s.condition.is_empty()
+                        && s.is_public_principal()
+                        && s.matches_action(a)
                 })
             })
             .collect();
         self.statements
             .iter()
-            .filter(|s| s.effect == Effect::Allow && s.is_public_principal() && !s.is_pinned_by_condition())
+            .filter(|s| {
+                s.effect == Effect::Allow && s.is_public_principal() && !s.is_pinned_by_condition()
+            })
             .filter_map(|s| {
                 let granted: Vec<String> = actions
                     .iter()
@@ -175,17 +191,25 @@ fn principals(v: Option<&Value>, field: &str) -> Result<Option<Vec<(String, Stri
             }
             Ok(Some(out))
         }
-        Some(other) => Err(format!("`{field}` must be \"*\" or an object, found {other}")),
+        Some(other) => Err(format!(
+            "`{field}` must be \"*\" or an object, found {other}"
+        )),
     }
 }
 
 impl Statement {
     fn from_value(index: usize, v: &Value) -> Result<Self, String> {
-        let o = v.as_object().ok_or_else(|| format!("statement #{index} is not an object"))?;
+        let o = v
+            .as_object()
+            .ok_or_else(|| format!("statement #{index} is not an object"))?;
         let effect = match o.get("Effect").and_then(Value::as_str) {
             Some(e) if e.eq_ignore_ascii_case("allow") => Effect::Allow,
             Some(e) if e.eq_ignore_ascii_case("deny") => Effect::Deny,
-            other => return Err(format!("statement #{index} has Effect {other:?}; expected Allow or Deny")),
+            other => {
+                return Err(format!(
+                    "statement #{index} has Effect {other:?}; expected Allow or Deny"
+                ))
+            }
         };
         Ok(Self {
             sid: o
@@ -214,8 +238,9 @@ impl Statement {
             return true;
         }
         self.principal.as_ref().is_some_and(|ps| {
-            ps.iter()
-                .any(|(kind, val)| val == "*" && matches!(kind.as_str(), "*" | "AWS" | "CanonicalUser"))
+            ps.iter().any(|(kind, val)| {
+                val == "*" && matches!(kind.as_str(), "*" | "AWS" | "CanonicalUser")
+            })
         })
     }
 
@@ -235,10 +260,16 @@ impl Statement {
     pub fn is_pinned_by_condition(&self) -> bool {
         self.condition.iter().any(|(op, keys)| {
             let op_l = op.to_ascii_lowercase();
-            if op_l.contains("not") || op_l.ends_with("ifexists") || op_l == "null" || op_l.starts_with("bool") {
+            if op_l.contains("not")
+                || op_l.ends_with("ifexists")
+                || op_l == "null"
+                || op_l.starts_with("bool")
+            {
                 return false;
             }
-            let Some(keys) = keys.as_object() else { return false };
+            let Some(keys) = keys.as_object() else {
+                return false;
+            };
             keys.iter().any(|(k, vals)| {
                 PINNING_KEYS.contains(&k.to_ascii_lowercase().as_str())
                     && strings(Some(vals), k)
@@ -303,11 +334,18 @@ mod tests {
         let doc = json!({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}});
         let a = PolicyDocument::from_value(&doc).unwrap();
         let b = PolicyDocument::from_value(&Value::String(doc.to_string())).unwrap();
-        let encoded: String = percent_encoding::utf8_percent_encode(&doc.to_string(), percent_encoding::NON_ALPHANUMERIC).to_string();
+        let encoded: String = percent_encoding::utf8_percent_encode(
+            &doc.to_string(),
+            percent_encoding::NON_ALPHANUMERIC,
+        )
+        .to_string();
         let c = PolicyDocument::from_value(&Value::String(encoded)).unwrap();
         assert_eq!(a, b);
         assert_eq!(a, c);
-        assert_eq!(a.public_grants(READ), vec![("#0".to_string(), vec!["s3:GetObject".to_string()])]);
+        assert_eq!(
+            a.public_grants(READ),
+            vec![("#0".to_string(), vec!["s3:GetObject".to_string()])]
+        );
     }
 
     #[test]
@@ -318,7 +356,13 @@ mod tests {
             json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
         ] {
             let doc = json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:*", "Resource": "*", "Condition": cond}]});
-            assert!(PolicyDocument::from_value(&doc).unwrap().public_grants(READ).is_empty(), "{doc}");
+            assert!(
+                PolicyDocument::from_value(&doc)
+                    .unwrap()
+                    .public_grants(READ)
+                    .is_empty(),
+                "{doc}"
+            );
         }
         for cond in [
             json!({"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}),
@@ -328,7 +372,13 @@ mod tests {
             json!({"Bool": {"aws:SecureTransport": "true"}}),
         ] {
             let doc = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": cond}]});
-            assert!(!PolicyDocument::from_value(&doc).unwrap().public_grants(READ).is_empty(), "{doc}");
+            assert!(
+                !PolicyDocument::from_value(&doc)
+                    .unwrap()
+                    .public_grants(READ)
+                    .is_empty(),
+                "{doc}"
+            );
         }
     }
 
@@ -337,9 +387,17 @@ mod tests {
         let doc = json!({"Statement": [
             {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
             {"Effect": "Deny", "Principal": "*", "Action": "s3:Get*", "Resource": "*"}]});
-        assert!(PolicyDocument::from_value(&doc).unwrap().public_grants(READ).is_empty());
+        assert!(PolicyDocument::from_value(&doc)
+            .unwrap()
+            .public_grants(READ)
+            .is_empty());
         let doc = json!({"Statement": [{"Sid": "all-but-list", "Effect": "Allow", "Principal": "*", "NotAction": "s3:ListBucket", "Resource": "*"}]});
-        assert_eq!(PolicyDocument::from_value(&doc).unwrap().public_grants(READ), vec![("all-but-list".to_string(), vec!["s3:GetObject".to_string()])]);
+        assert_eq!(
+            PolicyDocument::from_value(&doc)
+                .unwrap()
+                .public_grants(READ),
+            vec![("all-but-list".to_string(), vec!["s3:GetObject".to_string()])]
+        );
     }
 
     #[test]

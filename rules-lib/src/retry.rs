@@ -40,10 +40,16 @@ impl RetryPolicy {
     /// when set (invalid values are ignored).
     pub fn from_env() -> Self {
         let mut p = Self::default();
-        if let Some(n) = std::env::var("FERRULE_MAX_ATTEMPTS").ok().and_then(|v| v.parse().ok()) {
+        if let Some(n) = std::env::var("FERRULE_MAX_ATTEMPTS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
             p.max_attempts = std::cmp::max(1, n);
         }
-        if let Some(ms) = std::env::var("FERRULE_RETRY_BASE_MS").ok().and_then(|v| v.parse().ok()) {
+        if let Some(ms) = std::env::var("FERRULE_RETRY_BASE_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
             p.base_delay = Duration::from_millis(ms);
         }
         p
@@ -128,28 +134,40 @@ impl<A: ConfigApi> ConfigApi for Retrying<A> {
         resource_id: &'a str,
         later_time: Option<Timestamp>,
     ) -> BoxFuture<'a, Result<Option<ConfigurationItem>, ApiError>> {
-        Box::pin(self.policy.run(move || self.inner.get_latest_item(resource_type, resource_id, later_time)))
+        Box::pin(self.policy.run(move || {
+            self.inner
+                .get_latest_item(resource_type, resource_id, later_time)
+        }))
     }
 
     fn list_discovered_resources<'a>(
         &'a self,
         resource_type: &'a str,
     ) -> BoxFuture<'a, Result<Vec<ResourceKey>, ApiError>> {
-        Box::pin(self.policy.run(move || self.inner.list_discovered_resources(resource_type)))
+        Box::pin(
+            self.policy
+                .run(move || self.inner.list_discovered_resources(resource_type)),
+        )
     }
 
     fn batch_get_resource_config<'a>(
         &'a self,
         keys: &'a [ResourceKey],
     ) -> BoxFuture<'a, Result<Vec<ConfigurationItem>, ApiError>> {
-        Box::pin(self.policy.run(move || self.inner.batch_get_resource_config(keys)))
+        Box::pin(
+            self.policy
+                .run(move || self.inner.batch_get_resource_config(keys)),
+        )
     }
 
     fn compliance_results<'a>(
         &'a self,
         config_rule_name: &'a str,
     ) -> BoxFuture<'a, Result<Vec<ComplianceRecord>, ApiError>> {
-        Box::pin(self.policy.run(move || self.inner.compliance_results(config_rule_name)))
+        Box::pin(
+            self.policy
+                .run(move || self.inner.compliance_results(config_rule_name)),
+        )
     }
 
     fn put_evaluations<'a>(
@@ -158,6 +176,9 @@ impl<A: ConfigApi> ConfigApi for Retrying<A> {
         result_token: &'a str,
         test_mode: bool,
     ) -> BoxFuture<'a, Result<Vec<Evaluation>, ApiError>> {
-        Box::pin(self.policy.run(move || self.inner.put_evaluations(evaluations, result_token, test_mode)))
+        Box::pin(self.policy.run(move || {
+            self.inner
+                .put_evaluations(evaluations, result_token, test_mode)
+        }))
     }
 }

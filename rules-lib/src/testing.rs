@@ -77,7 +77,11 @@ impl ConfigApi for FakeConfigApi {
         resource_id: &'a str,
         later_time: Option<Timestamp>,
     ) -> BoxFuture<'a, Result<Option<ConfigurationItem>, ApiError>> {
-        self.state.lock().unwrap().history_calls.push((resource_type.into(), resource_id.into(), later_time));
+        self.state.lock().unwrap().history_calls.push((
+            resource_type.into(),
+            resource_id.into(),
+            later_time,
+        ));
         let found = self
             .items
             .iter()
@@ -94,7 +98,10 @@ impl ConfigApi for FakeConfigApi {
             .items
             .iter()
             .filter(|i| i.resource_type == resource_type && i.is_evaluable())
-            .map(|i| ResourceKey { resource_type: i.resource_type.clone(), resource_id: i.resource_id.clone() })
+            .map(|i| ResourceKey {
+                resource_type: i.resource_type.clone(),
+                resource_id: i.resource_id.clone(),
+            })
             .collect();
         Box::pin(async move { Ok(keys) })
     }
@@ -106,7 +113,10 @@ impl ConfigApi for FakeConfigApi {
         let items = self
             .items
             .iter()
-            .filter(|i| keys.iter().any(|k| k.resource_type == i.resource_type && k.resource_id == i.resource_id))
+            .filter(|i| {
+                keys.iter()
+                    .any(|k| k.resource_type == i.resource_type && k.resource_id == i.resource_id)
+            })
             .cloned()
             .collect();
         Box::pin(async move { Ok(items) })
@@ -131,7 +141,10 @@ impl ConfigApi for FakeConfigApi {
         s.attempts += 1;
         let result = if s.throttle_remaining > 0 {
             s.throttle_remaining -= 1;
-            Err(ApiError::Retryable { operation: "PutEvaluations", message: "ThrottlingException: Rate exceeded".into() })
+            Err(ApiError::Retryable {
+                operation: "PutEvaluations",
+                message: "ThrottlingException: Rate exceeded".into(),
+            })
         } else if s.reject_call == Some(attempt) {
             Err(ApiError::Rejected {
                 operation: "PutEvaluations",
@@ -145,7 +158,8 @@ impl ConfigApi for FakeConfigApi {
             } else {
                 Vec::new()
             };
-            s.calls.push((evaluations.to_vec(), result_token.to_string(), test_mode));
+            s.calls
+                .push((evaluations.to_vec(), result_token.to_string(), test_mode));
             Ok(failed)
         };
         Box::pin(async move { result })

@@ -50,11 +50,17 @@ impl Rule for EncryptedVolumes {
             .is_some_and(|a| !a.is_empty())
             || config_str(item, "state") == Some("in-use");
         if !attached {
-            return Ok(Verdict::not_applicable("the volume is not attached to an instance"));
+            return Ok(Verdict::not_applicable(
+                "the volume is not attached to an instance",
+            ));
         }
-        let encrypted = config_value(item, "encrypted").and_then(as_bool).unwrap_or(false);
+        let encrypted = config_value(item, "encrypted")
+            .and_then(as_bool)
+            .unwrap_or(false);
         if !encrypted {
-            return Ok(Verdict::non_compliant("the attached volume is not encrypted"));
+            return Ok(Verdict::non_compliant(
+                "the attached volume is not encrypted",
+            ));
         }
         let Some(keys) = params.list("kmsId").filter(|k| !k.is_empty()) else {
             return Ok(Verdict::compliant("the volume is encrypted"));

@@ -27,7 +27,8 @@ pub struct LambdaFunctionSettingsCheck;
 
 static SPEC: RuleSpec = RuleSpec {
     name: "lambda-function-settings-check",
-    description: "Lambda functions use an allowed runtime and the expected role, timeout and memory size.",
+    description:
+        "Lambda functions use an allowed runtime and the expected role, timeout and memory size.",
     resource_types: &["AWS::Lambda::Function"],
     trigger: Trigger::Change,
     maximum_frequency: None,
@@ -69,7 +70,11 @@ fn role_matches(expected: &str, actual_arn: &str) -> bool {
         return expected == actual_arn;
     }
     let name = actual_arn.rsplit('/').next().unwrap_or(actual_arn);
-    name == expected.trim_start_matches("role/").rsplit('/').next().unwrap_or(expected)
+    name == expected
+        .trim_start_matches("role/")
+        .rsplit('/')
+        .next()
+        .unwrap_or(expected)
 }
 
 impl Rule for LambdaFunctionSettingsCheck {
@@ -79,20 +84,30 @@ impl Rule for LambdaFunctionSettingsCheck {
 
     fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
         if config_str(item, "packageType") == Some("Image") {
-            return Ok(Verdict::not_applicable("container-image functions have no runtime setting"));
+            return Ok(Verdict::not_applicable(
+                "container-image functions have no runtime setting",
+            ));
         }
         let mut problems = Vec::new();
         if let Some(allowed) = params.list("runtime") {
             match config_str(item, "runtime") {
                 Some(rt) if allowed.iter().any(|a| a == rt) => {}
-                Some(rt) => problems.push(format!("runtime {rt} is not one of {}", allowed.join(", "))),
-                None => problems.push(format!("no runtime is set (allowed: {})", allowed.join(", "))),
+                Some(rt) => {
+                    problems.push(format!("runtime {rt} is not one of {}", allowed.join(", ")))
+                }
+                None => problems.push(format!(
+                    "no runtime is set (allowed: {})",
+                    allowed.join(", ")
+                )),
             }
         }
         if let Some(expected) = params.str("role") {
             let actual = config_str(item, "role").unwrap_or("");
             if !role_matches(expected, actual) {
-                problems.push(format!("role is {} not {expected}", if actual.is_empty() { "unset" } else { actual }));
+                problems.push(format!(
+                    "role is {} not {expected}",
+                    if actual.is_empty() { "unset" } else { actual }
+                ));
             }
         }
         for (param, field) in [("timeout", "timeout"), ("memorySize", "memorySize")] {
@@ -105,7 +120,9 @@ impl Rule for LambdaFunctionSettingsCheck {
             }
         }
         if problems.is_empty() {
-            Ok(Verdict::compliant("runtime, role, timeout and memory size are as expected"))
+            Ok(Verdict::compliant(
+                "runtime, role, timeout and memory size are as expected",
+            ))
         } else {
             Ok(Verdict::non_compliant(problems.join("; ")))
         }

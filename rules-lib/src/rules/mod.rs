@@ -13,12 +13,18 @@ pub use s3_bucket_public_read_prohibited::S3BucketPublicReadProhibited;
 use serde_json::Value;
 
 /// `configuration.<path>` as text, following object keys separated by `.`.
-pub(crate) fn config_str<'a>(item: &'a crate::item::ConfigurationItem, path: &str) -> Option<&'a str> {
+pub(crate) fn config_str<'a>(
+    item: &'a crate::item::ConfigurationItem,
+    path: &str,
+) -> Option<&'a str> {
     config_value(item, path).and_then(Value::as_str)
 }
 
 /// `configuration.<path>`, following object keys separated by `.`; null is absent.
-pub(crate) fn config_value<'a>(item: &'a crate::item::ConfigurationItem, path: &str) -> Option<&'a Value> {
+pub(crate) fn config_value<'a>(
+    item: &'a crate::item::ConfigurationItem,
+    path: &str,
+) -> Option<&'a Value> {
     let mut v = &item.configuration;
     for key in path.split('.') {
         v = v.get(key)?;

@@ -43,7 +43,12 @@ static SPEC: RuleSpec = RuleSpec {
 };
 
 /// Actions that read a bucket's content.
-pub(crate) const READ_ACTIONS: &[&str] = &["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"];
+pub(crate) const READ_ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "s3:ListBucket",
+    "s3:ListBucketVersions",
+];
 
 /// The bucket-level Block Public Access flags: (ignorePublicAcls, restrictPublicBuckets).
 pub(crate) fn public_access_block(item: &ConfigurationItem) -> (bool, bool) {
@@ -55,12 +60,18 @@ pub(crate) fn public_access_block(item: &ConfigurationItem) -> (bool, bool) {
 }
 
 /// ACL grants to everyone (or every AWS user) with one of `permissions`.
-pub(crate) fn public_acl_grants(item: &ConfigurationItem, permissions: &[&str]) -> Result<Vec<String>, String> {
+pub(crate) fn public_acl_grants(
+    item: &ConfigurationItem,
+    permissions: &[&str],
+) -> Result<Vec<String>, String> {
     let Some(acl) = item.supplementary("AccessControlList") else {
         return Ok(Vec::new());
     };
     if let Value::String(s) = acl {
-        return Err(format!("AccessControlList is not readable JSON: {}", s.chars().take(60).collect::<String>()));
+        return Err(format!(
+            "AccessControlList is not readable JSON: {}",
+            s.chars().take(60).collect::<String>()
+        ));
     }
     let grants = match acl.get("grantList") {
         None | Some(Value::Null) => return Ok(Vec::new()),
@@ -86,7 +97,10 @@ pub(crate) fn public_acl_grants(item: &ConfigurationItem, permissions: &[&str]) 
         } else {
             continue;
         };
-        let perm = g.get("permission").and_then(Value::as_str).unwrap_or_default();
+        let perm = g
+            .get("permission")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if permissions.iter().any(|p| norm(p) == norm(perm)) {
             out.push(format!("{perm} to {group}"));
         }
@@ -95,7 +109,10 @@ pub(crate) fn public_acl_grants(item: &ConfigurationItem, permissions: &[&str]) 
 }
 
 /// Public grants of `actions` in the bucket policy: (sid, actions).
-pub(crate) fn public_policy_grants(item: &ConfigurationItem, actions: &[&str]) -> Result<Vec<(String, Vec<String>)>, String> {
+pub(crate) fn public_policy_grants(
+    item: &ConfigurationItem,
+    actions: &[&str],
+) -> Result<Vec<(String, Vec<String>)>, String> {
     let Some(policy) = item.supplementary("BucketPolicy") else {
         return Ok(Vec::new());
     };
@@ -111,12 +128,18 @@ impl Rule for S3BucketPublicReadProhibited {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &crate::params::Params) -> Result<Verdict, RuleError> {
+    fn evaluate(
+        &self,
+        item: &ConfigurationItem,
+        _params: &crate::params::Params,
+    ) -> Result<Verdict, RuleError> {
         let (ignore_acls, restrict_policy) = public_access_block(item);
         let mut problems = Vec::new();
         if !ignore_acls {
             match public_acl_grants(item, &["Read", "FullControl"]) {
-                Ok(g) if !g.is_empty() => problems.push(format!("the bucket ACL grants {}", g.join(", "))),
+                Ok(g) if !g.is_empty() => {
+                    problems.push(format!("the bucket ACL grants {}", g.join(", ")))
+                }
                 Ok(_) => {}
                 Err(e) => problems.push(e),
             }
@@ -124,13 +147,22 @@ impl Rule for S3BucketPublicReadProhibited {
         if !restrict_policy {
             match public_policy_grants(item, READ_ACTIONS) {
                 Ok(g) => problems.extend(g.into_iter().map(|(sid, actions)| {
-                    format!("bucket policy statement {sid} allows {} to everyone", actions.join(", "))
+                    format!(
+                        "bucket policy statement {sid} allows {} to everyone",
+                        actions.join(", ")
+                    )
                 })),
                 Err(e) => problems.push(format!("the bucket policy cannot be read: {e}")),
             }
         }
         if problems.is_empty() {
-            Ok(Verdict::compliant("neither the ACL nor the bucket policy allows public read"))
+            let how = match (ignore_acls, restrict_policy) {
+                (true, true) => "Block Public Access ignores public ACLs and restricts public policies",
+                (true, false) => "Block Public Access ignores public ACLs and the bucket policy allows no public read",
+                (false, true) => "the ACL allows no public read and Block Public Access restricts public policies",
+                (false, false) => "neither the ACL nor the bucket policy allows public read",
+            };
+            Ok(Verdict::compliant(how))
         } else {
             Ok(Verdict::non_compliant(problems.join("; ")))
         }
