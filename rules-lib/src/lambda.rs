@@ -30,7 +30,7 @@ use crate::retry::{RetryPolicy, Retrying};
 use crate::rule::Rule;
 
 /// Why an invocation failed. The Lambda error type says whether a retry can help.
-#[derive(Debug, Error)]
+#[derive(Error)]
 pub enum InvocationError {
     /// The payload is not an AWS Config rule event. Retrying will not help.
     #[error("the invocation payload is not an AWS Config rule event: {0}")]
@@ -55,6 +55,13 @@ impl From<EngineError> for InvocationError {
             EngineError::InvalidParameters(p) => Self::InvalidParameters(p),
             other => Self::Engine(other),
         }
+    }
+}
+
+impl std::fmt::Debug for InvocationError {
+    // lambda_runtime logs the handler's error with `{:?}`: keep it the readable message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.error_type(), self)
     }
 }
 
@@ -188,6 +195,7 @@ impl RuleFunction {
             config_rule = event.config_rule_name.as_deref().unwrap_or(""),
             message_type = event.invoking_event.message_type(),
             event_left_scope = event.event_left_scope,
+            function_account = own_account.unwrap_or(""),
             "invoked"
         );
         let (_, runtime) = parse_parameters(self.rule, &event)?;

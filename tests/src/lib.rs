@@ -121,24 +121,64 @@ impl Service {
 
 impl Drop for Service {
     fn drop(&mut self) {
-        // Kill the whole group: cargo-lambda starts cargo, which starts the function.
-        let _ = Command::new("kill")
-            .arg("-9")
-            .arg(format!("-{}", self.child.id()))
-            .status();
-        let _ = self.child.kill();
+        // cargo-lambda starts the function in a session of its own, so kill the whole
+        // tree of descendants by pid (never a process group).
+        let mut pids = descendants(self.child.id());
+        pids.push(self.child.id());
+        if !pids.is_empty() {
+            let _ = Command::new("kill")
+                .args(["-s", "KILL"])
+                .args(pids.iter().map(u32::to_string))
+                .stderr(Stdio::null())
+                .status();
+        }
         let _ = self.child.wait();
     }
 }
 
+/// Every descendant of `pid`, from /proc.
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut parent_of = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for e in entries.flatten() {
+            let Some(p) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+                continue;
+            };
+            // The command name may hold spaces; fields after the last ')' are fixed.
+            let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+                continue;
+            };
+            if let Some(ppid) = rest
+                .split_whitespace()
+                .nth(1)
+                .and_then(|x| x.parse::<u32>().ok())
+            {
+                parent_of.push((p, ppid));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut frontier = vec![pid];
+    while let Some(parent) = frontier.pop() {
+        for &(child, ppid) in &parent_of {
+            if ppid == parent && !out.contains(&child) {
+                out.push(child);
+                frontier.push(child);
+            }
+        }
+    }
+    out
+}
+
 fn spawn(mut cmd: Command, port: u16, what: &str, log_name: &str) -> Service {
-    use std::os::unix::process::CommandExt;
     let log = scratch_dir().join(format!("{log_name}-{port}.log"));
     let file = std::fs::File::create(&log).expect("log file");
     cmd.stdout(file.try_clone().expect("log file"))
         .stderr(file)
-        .stdin(Stdio::null())
-        .process_group(0);
+        .stdin(Stdio::null());
     let mut child = cmd
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
