@@ -295,3 +295,42 @@ impl RuleFunction {
         Ok(clients)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_denied_says_which_role_trust_and_parameters_to_check() {
+        let e = InvocationError::CrossAccount(CrossAccountError::AssumeFailed {
+            role_arn: "arn:aws:iam::222222222222:role/config-role".into(),
+            because: "the rule's account differs from the function's account",
+            reason: "AccessDenied: not authorized to perform sts:AssumeRole".into(),
+            access_denied: true,
+        });
+        assert_eq!(e.error_type(), "AccessDeniedException");
+        let msg = e.to_string();
+        for needle in [
+            "arn:aws:iam::222222222222:role/config-role",
+            "trust policy",
+            "sts:AssumeRole",
+            "ExecutionRoleName",
+            "AssumeRoleMode",
+        ] {
+            assert!(msg.contains(needle), "{needle}: {msg}");
+        }
+        let d: Diagnostic = e.into();
+        assert_eq!(d.error_type, "AccessDeniedException");
+    }
+
+    #[test]
+    fn invalid_parameters_read_as_invalid_parameter_value_exception() {
+        let e: InvocationError = EngineError::InvalidParameters(ParamError::Missing {
+            name: "runtime".into(),
+            expected: "a list".into(),
+        })
+        .into();
+        assert_eq!(e.error_type(), "InvalidParameterValueException");
+        assert!(e.to_string().contains("runtime"));
+    }
+}
