@@ -30,21 +30,37 @@ pub enum ParamKind {
     Int,
     /// `true` or `false`, lower case (AWS documents these as case-sensitive).
     Bool,
+    /// `true` or `false` in any case (`True`, as some managed rules document it).
+    BoolAnyCase,
     /// Comma-separated text values; spaces around commas are ignored, empties dropped.
     Csv,
     /// Comma-separated ports and port ranges, e.g. `443,1020-1025`.
     PortRanges,
+    /// One port, 0-65535 (read with [`Params::int`]).
+    Port,
+    /// One of these words, in any case; read back spelled as listed (with [`Params::str`]).
+    Choice(&'static [&'static str]),
 }
 
 impl ParamKind {
     /// What a valid value looks like, for messages and documentation.
-    pub fn expected(&self) -> &'static str {
+    pub fn expected(&self) -> String {
         match self {
+            Self::Choice(words) => format!("one of {}", words.join(", ")),
+            other => other.expected_static().to_string(),
+        }
+    }
+
+    fn expected_static(&self) -> &'static str {
+        match self {
+            Self::Choice(_) => "one of a list",
             Self::String => "text",
             Self::Int => "a whole number",
             Self::Bool => "true or false (lower case)",
+            Self::BoolAnyCase => "true or false",
             Self::Csv => "a comma-separated list",
             Self::PortRanges => "comma-separated ports or ranges 0-65535, e.g. 443,1020-1025",
+            Self::Port => "a port number 0-65535",
         }
     }
 
@@ -53,9 +69,11 @@ impl ParamKind {
         match self {
             Self::String => "string",
             Self::Int => "int",
-            Self::Bool => "boolean",
+            Self::Bool | Self::BoolAnyCase => "boolean",
             Self::Csv => "csv",
             Self::PortRanges => "port-ranges",
+            Self::Port => "port",
+            Self::Choice(_) => "string",
         }
     }
 }
@@ -73,6 +91,36 @@ pub struct ParamSpec {
     pub default: Option<&'static str>,
     /// One line for `rdk rules` and templates.
     pub description: &'static str,
+}
+
+impl ParamSpec {
+    /// A required parameter.
+    pub const fn required(name: &'static str, kind: ParamKind, description: &'static str) -> Self {
+        Self {
+            name,
+            kind,
+            required: true,
+            default: None,
+            description,
+        }
+    }
+
+    /// An optional parameter.
+    pub const fn optional(name: &'static str, kind: ParamKind, description: &'static str) -> Self {
+        Self {
+            name,
+            kind,
+            required: false,
+            default: None,
+            description,
+        }
+    }
+
+    /// With the value templates and scaffolds fill in.
+    pub const fn with_default(mut self, default: &'static str) -> Self {
+        self.default = Some(default);
+        self
+    }
 }
 
 /// A parsed parameter value.
@@ -188,7 +236,7 @@ impl Params {
             if !values.contains_key(spec.name) {
                 return Err(ParamError::Missing {
                     name: spec.name.to_string(),
-                    expected: spec.kind.expected().to_string(),
+                    expected: spec.kind.expected(),
                 });
             }
         }
@@ -252,18 +300,31 @@ fn parse_value(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError> {
     let invalid = || ParamError::Invalid {
         name: spec.name.to_string(),
         value: text.to_string(),
-        expected: spec.kind.expected().to_string(),
+        expected: spec.kind.expected(),
     };
     let t = text.trim();
     Ok(match spec.kind {
         ParamKind::String => ParamValue::String(t.to_string()),
         ParamKind::Int => ParamValue::Int(t.parse().map_err(|_| invalid())?),
+        ParamKind::Port => ParamValue::Int(t.parse::<u16>().map_err(|_| invalid())?.into()),
         ParamKind::Bool => match t {
             "true" => ParamValue::Bool(true),
             "false" => ParamValue::Bool(false),
             _ => return Err(invalid()),
         },
+        ParamKind::BoolAnyCase => match t.to_ascii_lowercase().as_str() {
+            "true" => ParamValue::Bool(true),
+            "false" => ParamValue::Bool(false),
+            _ => return Err(invalid()),
+        },
         ParamKind::Csv => ParamValue::List(split_csv(t)),
+        ParamKind::Choice(words) => ParamValue::String(
+            words
+                .iter()
+                .find(|w| w.eq_ignore_ascii_case(t))
+                .ok_or_else(invalid)?
+                .to_string(),
+        ),
         ParamKind::PortRanges => ParamValue::Ports(parse_port_ranges(t).map_err(|_| invalid())?),
     })
 }

@@ -74,11 +74,13 @@ const PINNING_KEYS: &[&str] = &[
 ];
 
 impl PolicyDocument {
-    /// Reads a document given as an object, JSON text, or URL-encoded JSON text.
+    /// Reads a document given as an object, JSON text, or URL-encoded JSON text (a
+    /// list holding one document, as some IAM items carry, is read too).
     pub fn from_value(v: &Value) -> Result<Self, String> {
         match v {
             Value::Object(o) => Self::from_object(o),
             Value::String(s) => Self::from_text(s),
+            Value::Array(list) if list.len() == 1 => Self::from_value(&list[0]),
             other => Err(format!(
                 "a policy document is an object or JSON text, found {other}"
             )),
@@ -128,6 +130,39 @@ impl PolicyDocument {
             .map(|(i, s)| Statement::from_value(i, s))
             .collect::<Result<_, _>>()?;
         Ok(Self { statements })
+    }
+
+    /// Allow statements open to everyone with no condition that pins them, whatever
+    /// they allow: (sid, the actions as written, `NotAction` ones prefixed `all but`).
+    pub fn public_statements(&self) -> Vec<(String, Vec<String>)> {
+        self.statements
+            .iter()
+            .filter(|s| {
+                s.effect == Effect::Allow && s.is_public_principal() && !s.is_pinned_by_condition()
+            })
+            .map(|s| {
+                let actions = if s.not_action.is_empty() {
+                    s.action.clone()
+                } else {
+                    vec![format!("all but {}", s.not_action.join(", "))]
+                };
+                (s.sid.clone(), actions)
+            })
+            .collect()
+    }
+
+    /// Allow statements granting every action (`*` or `*:*`) on every resource (`*`):
+    /// full administrative access. Returns their sids.
+    pub fn admin_statements(&self) -> Vec<String> {
+        self.statements
+            .iter()
+            .filter(|s| {
+                s.effect == Effect::Allow
+                    && s.action.iter().any(|a| a == "*" || a == "*:*")
+                    && s.resource.iter().any(|r| r == "*")
+            })
+            .map(|s| s.sid.clone())
+            .collect()
     }
 
     /// Allow statements that grant a public principal one of `actions` without a
@@ -397,6 +432,20 @@ mod tests {
                 .unwrap()
                 .public_grants(READ),
             vec![("all-but-list".to_string(), vec!["s3:GetObject".to_string()])]
+        );
+    }
+
+    #[test]
+    fn public_and_admin_statements() {
+        let doc = json!({"Statement": [
+            {"Sid": "Admin", "Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": ["sqs:SendMessage"], "Resource": "*"},
+            {"Sid": "Org", "Effect": "Allow", "Principal": "*", "Action": "sqs:*", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-123"}}}]});
+        let d = PolicyDocument::from_value(&json!([doc])).unwrap();
+        assert_eq!(d.admin_statements(), ["Admin"]);
+        assert_eq!(
+            d.public_statements(),
+            vec![("Open".to_string(), vec!["sqs:SendMessage".to_string()])]
         );
     }
 

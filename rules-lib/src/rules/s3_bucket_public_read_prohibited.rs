@@ -1,14 +1,11 @@
 //! `s3-bucket-public-read-prohibited`: no public read through ACL or bucket policy.
 
-use serde_json::Value;
-
 use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::policy::PolicyDocument;
 use crate::rule::{Rule, RuleSpec, Severity, Trigger};
 
-use super::as_bool;
+use super::s3::{judge_public_access, READ_ACTIONS};
 
 /// `s3-bucket-public-read-prohibited` (AWS managed rule S3_BUCKET_PUBLIC_READ_PROHIBITED).
 ///
@@ -42,87 +39,6 @@ static SPEC: RuleSpec = RuleSpec {
     severity: Severity::Critical,
 };
 
-/// Actions that read a bucket's content.
-pub(crate) const READ_ACTIONS: &[&str] = &[
-    "s3:GetObject",
-    "s3:GetObjectVersion",
-    "s3:ListBucket",
-    "s3:ListBucketVersions",
-];
-
-/// The bucket-level Block Public Access flags: (ignorePublicAcls, restrictPublicBuckets).
-pub(crate) fn public_access_block(item: &ConfigurationItem) -> (bool, bool) {
-    let Some(pab) = item.supplementary("PublicAccessBlockConfiguration") else {
-        return (false, false);
-    };
-    let flag = |k: &str| pab.get(k).and_then(as_bool).unwrap_or(false);
-    (flag("ignorePublicAcls"), flag("restrictPublicBuckets"))
-}
-
-/// ACL grants to everyone (or every AWS user) with one of `permissions`.
-pub(crate) fn public_acl_grants(
-    item: &ConfigurationItem,
-    permissions: &[&str],
-) -> Result<Vec<String>, String> {
-    let Some(acl) = item.supplementary("AccessControlList") else {
-        return Ok(Vec::new());
-    };
-    if let Value::String(s) = acl {
-        return Err(format!(
-            "AccessControlList is not readable JSON: {}",
-            s.chars().take(60).collect::<String>()
-        ));
-    }
-    let grants = match acl.get("grantList") {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(g)) => g,
-        Some(_) => return Err("AccessControlList.grantList is not a list".into()),
-    };
-    let norm = |s: &str| s.to_ascii_lowercase().replace(['_', '-'], "");
-    let mut out = Vec::new();
-    for g in grants {
-        let grantee = match g.get("grantee") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Object(o)) => ["uri", "URI", "identifier", "id"]
-                .iter()
-                .find_map(|k| o.get(*k).and_then(Value::as_str))
-                .unwrap_or_default()
-                .to_string(),
-            _ => String::new(),
-        };
-        let group = if grantee.ends_with("AllUsers") {
-            "AllUsers"
-        } else if grantee.ends_with("AuthenticatedUsers") {
-            "AuthenticatedUsers"
-        } else {
-            continue;
-        };
-        let perm = g
-            .get("permission")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if permissions.iter().any(|p| norm(p) == norm(perm)) {
-            out.push(format!("{perm} to {group}"));
-        }
-    }
-    Ok(out)
-}
-
-/// Public grants of `actions` in the bucket policy: (sid, actions).
-pub(crate) fn public_policy_grants(
-    item: &ConfigurationItem,
-    actions: &[&str],
-) -> Result<Vec<(String, Vec<String>)>, String> {
-    let Some(policy) = item.supplementary("BucketPolicy") else {
-        return Ok(Vec::new());
-    };
-    let text = match policy.get("policyText") {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(t) => t,
-    };
-    PolicyDocument::from_value(text).map(|doc| doc.public_grants(actions))
-}
-
 impl Rule for S3BucketPublicReadProhibited {
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
@@ -133,38 +49,11 @@ impl Rule for S3BucketPublicReadProhibited {
         item: &ConfigurationItem,
         _params: &crate::params::Params,
     ) -> Result<Verdict, RuleError> {
-        let (ignore_acls, restrict_policy) = public_access_block(item);
-        let mut problems = Vec::new();
-        if !ignore_acls {
-            match public_acl_grants(item, &["Read", "FullControl"]) {
-                Ok(g) if !g.is_empty() => {
-                    problems.push(format!("the bucket ACL grants {}", g.join(", ")))
-                }
-                Ok(_) => {}
-                Err(e) => problems.push(e),
-            }
-        }
-        if !restrict_policy {
-            match public_policy_grants(item, READ_ACTIONS) {
-                Ok(g) => problems.extend(g.into_iter().map(|(sid, actions)| {
-                    format!(
-                        "bucket policy statement {sid} allows {} to everyone",
-                        actions.join(", ")
-                    )
-                })),
-                Err(e) => problems.push(format!("the bucket policy cannot be read: {e}")),
-            }
-        }
-        if problems.is_empty() {
-            let how = match (ignore_acls, restrict_policy) {
-                (true, true) => "Block Public Access ignores public ACLs and restricts public policies",
-                (true, false) => "Block Public Access ignores public ACLs and the bucket policy allows no public read",
-                (false, true) => "the ACL allows no public read and Block Public Access restricts public policies",
-                (false, false) => "neither the ACL nor the bucket policy allows public read",
-            };
-            Ok(Verdict::compliant(how))
-        } else {
-            Ok(Verdict::non_compliant(problems.join("; ")))
-        }
+        Ok(judge_public_access(
+            item,
+            &["Read", "FullControl"],
+            READ_ACTIONS,
+            "read",
+        ))
     }
 }

@@ -1,0 +1,2 @@
+//! The `desired-instance-type` rule as an AWS Lambda function.
+rules_lib::lambda_main!(rules_lib::rules::DesiredInstanceType);

@@ -1,0 +1,2 @@
+//! The `iam-root-access-key-check` rule as an AWS Lambda function.
+rules_lib::lambda_main!(rules_lib::rules::IamRootAccessKeyCheck);

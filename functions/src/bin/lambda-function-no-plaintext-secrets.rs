@@ -1,0 +1,2 @@
+//! The `lambda-function-no-plaintext-secrets` rule as an AWS Lambda function.
+rules_lib::lambda_main!(rules_lib::rules::LambdaFunctionNoPlaintextSecrets);

@@ -1,0 +1,2 @@
+//! The `rds-multi-az-support` rule as an AWS Lambda function.
+rules_lib::lambda_main!(rules_lib::rules::RdsMultiAzSupport);

@@ -1,0 +1,2 @@
+//! The `resource-policy-no-public-access` rule as an AWS Lambda function.
+rules_lib::lambda_main!(rules_lib::rules::ResourcePolicyNoPublicAccess);

@@ -1,0 +1,180 @@
+//! Security-group analysis: ingress rules in the old (`ipRanges: ["..."]`) and new
+//! (`ipv4Ranges: [{cidrIp}]`, `ipv6Ranges: [{cidrIpv6}]`) formats, protocols, ports and
+//! port ranges, and CIDR openness for IPv4 and IPv6.
+
+use serde_json::Value;
+
+use crate::item::ConfigurationItem;
+
+/// One ingress permission, normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Permission {
+    /// `tcp`, `udp`, `icmp`, `icmpv6`, `all`, or the protocol number as given.
+    pub protocol: String,
+    /// First port (inclusive); 0 for all-traffic rules.
+    pub from_port: u16,
+    /// Last port (inclusive); 65535 for all-traffic rules.
+    pub to_port: u16,
+    /// IPv4 and IPv6 CIDRs the permission admits.
+    pub cidrs: Vec<String>,
+}
+
+impl Permission {
+    /// Whether the permission admits any address (0.0.0.0/0 or ::/0).
+    pub fn is_open_to_world(&self) -> bool {
+        self.cidrs.iter().any(|c| is_open_cidr(c))
+    }
+
+    /// The open CIDRs (0.0.0.0/0, ::/0) it admits.
+    pub fn open_cidrs(&self) -> Vec<&str> {
+        self.cidrs
+            .iter()
+            .map(String::as_str)
+            .filter(|c| is_open_cidr(c))
+            .collect()
+    }
+
+    /// Whether `port` over `protocol` (`tcp` or `udp`) is admitted.
+    pub fn admits(&self, protocol: &str, port: u16) -> bool {
+        (self.protocol == "all" || self.protocol == protocol)
+            && self.from_port <= port
+            && port <= self.to_port
+    }
+
+    /// `tcp 22`, `tcp 1020-1025`, `all traffic`.
+    pub fn describe(&self) -> String {
+        match (self.protocol.as_str(), self.from_port, self.to_port) {
+            ("all", _, _) => "all traffic".into(),
+            (p, a, b) if a == b => format!("{p} {a}"),
+            (p, 0, 65535) => format!("{p} all ports"),
+            (p, a, b) => format!("{p} {a}-{b}"),
+        }
+    }
+}
+
+/// Whether a CIDR admits every address: `0.0.0.0/0` or `::/0` (any IPv6 spelling
+/// of the all-zero network with prefix 0).
+pub fn is_open_cidr(cidr: &str) -> bool {
+    let c = cidr.trim();
+    match c.split_once('/') {
+        Some((addr, "0")) => addr.parse::<std::net::IpAddr>().is_ok(),
+        _ => false,
+    }
+}
+
+fn normalise_protocol(v: Option<&Value>) -> String {
+    let p = match v {
+        Some(Value::String(s)) => s.to_ascii_lowercase(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => "all".into(),
+    };
+    match p.as_str() {
+        "-1" | "all" | "" => "all".into(),
+        "6" => "tcp".into(),
+        "17" => "udp".into(),
+        "1" => "icmp".into(),
+        "58" => "icmpv6".into(),
+        _ => p,
+    }
+}
+
+fn port(v: Option<&Value>) -> Option<i64> {
+    match v? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The item's `configuration.ipPermissions` (ingress) or `ipPermissionsEgress`.
+pub fn permissions(item: &ConfigurationItem, egress: bool) -> Result<Vec<Permission>, String> {
+    let key = if egress {
+        "ipPermissionsEgress"
+    } else {
+        "ipPermissions"
+    };
+    let list = match item.configuration.get(key) {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(l)) => l,
+        Some(_) => return Err(format!("configuration.{key} is not a list")),
+    };
+    let mut out = Vec::new();
+    for (i, p) in list.iter().enumerate() {
+        let protocol = normalise_protocol(p.get("ipProtocol"));
+        let (from, to) = match (port(p.get("fromPort")), port(p.get("toPort"))) {
+            _ if protocol == "all" => (0, 65535),
+            (Some(a), Some(b)) if a >= 0 && b >= 0 => (a.min(65535) as u16, b.min(65535) as u16),
+            // tcp/udp with no or -1 ports means all ports
+            _ => (0, 65535),
+        };
+        let mut cidrs = Vec::new();
+        for (field, inner) in [
+            ("ipRanges", "cidrIp"),
+            ("ipv4Ranges", "cidrIp"),
+            ("ipv6Ranges", "cidrIpv6"),
+        ] {
+            match p.get(field) {
+                None | Some(Value::Null) => {}
+                Some(Value::Array(ranges)) => {
+                    for r in ranges {
+                        match r {
+                            Value::String(s) => cidrs.push(s.clone()),
+                            Value::Object(o) => {
+                                if let Some(c) = o.get(inner).and_then(Value::as_str) {
+                                    cidrs.push(c.to_string());
+                                }
+                            }
+                            _ => return Err(format!("configuration.{key}[{i}].{field} holds {r}")),
+                        }
+                    }
+                }
+                Some(_) => return Err(format!("configuration.{key}[{i}].{field} is not a list")),
+            }
+        }
+        cidrs.sort();
+        cidrs.dedup();
+        out.push(Permission {
+            protocol,
+            from_port: from,
+            to_port: to,
+            cidrs,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn item(perms: Value) -> ConfigurationItem {
+        ConfigurationItem::from_value(&json!({"resourceType": "AWS::EC2::SecurityGroup", "resourceId": "sg-1", "configuration": {"ipPermissions": perms}})).unwrap()
+    }
+
+    #[test]
+    fn old_and_new_formats_and_all_traffic() {
+        let p = permissions(&item(json!([
+            {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": ["0.0.0.0/0"]},
+            {"ipProtocol": "-1", "ipv4Ranges": [{"cidrIp": "10.0.0.0/8"}], "ipv6Ranges": [{"cidrIpv6": "::/0"}]},
+            {"ipProtocol": "6", "fromPort": 1020, "toPort": 1025, "ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}]}
+        ])), false)
+        .unwrap();
+        assert!(p[0].is_open_to_world() && p[0].admits("tcp", 22) && !p[0].admits("udp", 22));
+        assert!(
+            p[1].is_open_to_world() && p[1].admits("udp", 53) && p[1].describe() == "all traffic"
+        );
+        assert!(p[2].admits("tcp", 1023) && !p[2].admits("tcp", 1026));
+        assert_eq!(p[2].describe(), "tcp 1020-1025");
+    }
+
+    #[test]
+    fn open_cidrs() {
+        assert!(
+            is_open_cidr("0.0.0.0/0") && is_open_cidr("::/0") && is_open_cidr("0:0:0:0:0:0:0:0/0")
+        );
+        assert!(
+            !is_open_cidr("10.0.0.0/8") && !is_open_cidr("0.0.0.0/1") && !is_open_cidr("::/128")
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! `db-instance-backup-enabled`: RDS instances keep automated backups.
+
+use crate::error::RuleError;
+use crate::evaluation::Verdict;
+use crate::item::ConfigurationItem;
+use crate::params::{ParamKind, ParamSpec, Params};
+use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+
+use super::config_str;
+use super::config_value;
+use super::rds::is_read_replica;
+
+/// `db-instance-backup-enabled` (AWS managed rule DB_INSTANCE_BACKUP_ENABLED).
+///
+/// Documented logic: NON_COMPLIANT when automated backups are off
+/// (`backupRetentionPeriod` 0). Optional parameters: `backupRetentionPeriod` (the
+/// retention must equal it), `backupRetentionMinimum` (at least this many days),
+/// `preferredBackupWindow` (must equal it, e.g. `03:30-04:00`), `checkReadReplicas`
+/// (also check read replicas).
+///
+/// Choice: read replicas are NOT_APPLICABLE unless `checkReadReplicas` is `true`.
+pub struct DbInstanceBackupEnabled;
+
+static SPEC: RuleSpec = RuleSpec {
+    name: "db-instance-backup-enabled",
+    description:
+        "RDS DB instances have automated backups, with the given retention and window when set.",
+    resource_types: &["AWS::RDS::DBInstance"],
+    trigger: Trigger::Change,
+    maximum_frequency: None,
+    parameters: &[
+        ParamSpec::optional(
+            "backupRetentionPeriod",
+            ParamKind::Int,
+            "Exact retention period in days (1-35)",
+        ),
+        ParamSpec::optional(
+            "backupRetentionMinimum",
+            ParamKind::Int,
+            "Minimum retention period in days",
+        ),
+        ParamSpec::optional(
+            "preferredBackupWindow",
+            ParamKind::String,
+            "The backup window, e.g. 03:30-04:00 (UTC)",
+        ),
+        ParamSpec::optional(
+            "checkReadReplicas",
+            ParamKind::Bool,
+            "Also check read replicas",
+        ),
+    ],
+    severity: Severity::Medium,
+};
+
+impl Rule for DbInstanceBackupEnabled {
+    fn spec(&self) -> &'static RuleSpec {
+        &SPEC
+    }
+
+    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
+        if is_read_replica(item) && params.bool("checkReadReplicas") != Some(true) {
+            return Ok(Verdict::not_applicable(
+                "read replica (set checkReadReplicas to true to check it)",
+            ));
+        }
+        let days = config_value(item, "backupRetentionPeriod")
+            .and_then(|v| v.as_i64())
+            .unwrap_or(0);
+        if days <= 0 {
+            return Ok(Verdict::non_compliant(
+                "automated backups are disabled (backupRetentionPeriod 0)",
+            ));
+        }
+        let mut problems = Vec::new();
+        if let Some(want) = params.int("backupRetentionPeriod") {
+            if days != want {
+                problems.push(format!("backups are kept {days} days, not {want}"));
+            }
+        }
+        if let Some(min) = params.int("backupRetentionMinimum") {
+            if days < min {
+                problems.push(format!("backups are kept {days} days, fewer than {min}"));
+            }
+        }
+        if let Some(want) = params.str("preferredBackupWindow") {
+            let actual = config_str(item, "preferredBackupWindow").unwrap_or("unset");
+            if actual != want {
+                problems.push(format!("the backup window is {actual}, not {want}"));
+            }
+        }
+        if problems.is_empty() {
+            Ok(Verdict::compliant(format!(
+                "automated backups are kept {days} days"
+            )))
+        } else {
+            Ok(Verdict::non_compliant(problems.join("; ")))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! `iam-root-access-key-check`: the root user has no access keys.
+
+use crate::config_api::BoxFuture;
+use crate::error::RuleError;
+use crate::evaluation::{Evaluation, Verdict};
+use crate::iam_api::IamApi;
+use crate::item::ConfigurationItem;
+use crate::params::Params;
+use crate::rule::{Frequency, PeriodicContext, Rule, RuleSpec, Severity, Trigger};
+
+use super::iam_account::{account_evaluation, iam_client, periodic_only, ACCOUNT};
+
+/// `iam-root-access-key-check` (AWS managed rule IAM_ROOT_ACCESS_KEY_CHECK).
+///
+/// Documented logic: periodic; NON_COMPLIANT when the root user has access keys
+/// (IAM GetAccountSummary `AccountAccessKeysPresent` > 0). One result on
+/// `AWS::::Account` with the account id.
+pub struct IamRootAccessKeyCheck;
+
+static SPEC: RuleSpec = RuleSpec {
+    name: "iam-root-access-key-check",
+    description: "The root user has no access keys.",
+    resource_types: &[ACCOUNT],
+    trigger: Trigger::Periodic,
+    maximum_frequency: Some(Frequency::TwentyFourHours),
+    parameters: &[],
+    severity: Severity::Critical,
+};
+
+/// The verdict from IAM's answer.
+pub(crate) async fn judge(iam: &dyn IamApi) -> Result<Verdict, RuleError> {
+    let keys = iam.root_access_keys_present().await?;
+    Ok(if keys > 0 {
+        Verdict::non_compliant(format!(
+            "the root user has {keys} access key(s); delete them and use IAM roles"
+        ))
+    } else {
+        Verdict::compliant("the root user has no access keys")
+    })
+}
+
+impl Rule for IamRootAccessKeyCheck {
+    fn spec(&self) -> &'static RuleSpec {
+        &SPEC
+    }
+
+    fn evaluate(&self, _item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+        Ok(periodic_only())
+    }
+
+    fn evaluate_periodic<'a>(
+        &'a self,
+        ctx: &'a PeriodicContext<'a>,
+        _params: &'a Params,
+    ) -> BoxFuture<'a, Result<Vec<Evaluation>, RuleError>> {
+        Box::pin(async move {
+            let iam = iam_client(ctx)?;
+            Ok(vec![account_evaluation(ctx, judge(&iam).await?)?])
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluation::Compliance;
+    use crate::rules::iam_account::fake::FakeIam;
+
+    #[tokio::test]
+    async fn root_keys_are_non_compliant() {
+        let v = judge(&FakeIam {
+            root_keys: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        assert_eq!(v.compliance, Compliance::NonCompliant);
+        let v = judge(&FakeIam::default()).await.unwrap();
+        assert_eq!(v.compliance, Compliance::Compliant);
+    }
+}

@@ -1,0 +1,56 @@
+//! `restricted-ssh`: no security group admits SSH from anywhere.
+
+use crate::error::RuleError;
+use crate::evaluation::Verdict;
+use crate::item::ConfigurationItem;
+use crate::network::permissions;
+use crate::params::Params;
+use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+
+/// `restricted-ssh` (AWS managed rule INCOMING_SSH_DISABLED).
+///
+/// Documented logic: NON_COMPLIANT when an ingress rule admits TCP port 22 from
+/// 0.0.0.0/0 or ::/0. Rules for all protocols (`-1`) and port ranges that include 22
+/// count.
+///
+/// Choice: an unreadable `ipPermissions` is NON_COMPLIANT with the reason (the group
+/// cannot be shown to be closed).
+pub struct RestrictedSsh;
+
+static SPEC: RuleSpec = RuleSpec {
+    name: "restricted-ssh",
+    description: "Security groups do not admit SSH (TCP 22) from 0.0.0.0/0 or ::/0.",
+    resource_types: &["AWS::EC2::SecurityGroup"],
+    trigger: Trigger::Change,
+    maximum_frequency: None,
+    parameters: &[],
+    severity: Severity::High,
+};
+
+impl Rule for RestrictedSsh {
+    fn spec(&self) -> &'static RuleSpec {
+        &SPEC
+    }
+
+    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+        let perms = match permissions(item, false) {
+            Ok(p) => p,
+            Err(e) => return Ok(Verdict::non_compliant(e)),
+        };
+        let open: Vec<String> = perms
+            .iter()
+            .filter(|p| p.admits("tcp", 22) && p.is_open_to_world())
+            .map(|p| format!("{} from {}", p.describe(), p.open_cidrs().join(" and ")))
+            .collect();
+        if open.is_empty() {
+            Ok(Verdict::compliant(
+                "no ingress rule admits SSH from anywhere",
+            ))
+        } else {
+            Ok(Verdict::non_compliant(format!(
+                "SSH is open to the world: {}",
+                open.join("; ")
+            )))
+        }
+    }
+}

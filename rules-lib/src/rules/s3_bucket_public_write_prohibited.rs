@@ -1,0 +1,47 @@
+//! `s3-bucket-public-write-prohibited`: no public write through ACL or bucket policy.
+
+use crate::error::RuleError;
+use crate::evaluation::Verdict;
+use crate::item::ConfigurationItem;
+use crate::params::Params;
+use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+
+use super::s3::{judge_public_access, WRITE_ACTIONS};
+
+/// `s3-bucket-public-write-prohibited` (AWS managed rule S3_BUCKET_PUBLIC_WRITE_PROHIBITED).
+///
+/// Documented logic: as `s3-bucket-public-read-prohibited`, for write access: COMPLIANT
+/// when (public policies are restricted, or the policy allows no public write) and
+/// (public ACLs are restricted, or the ACL allows no public write).
+///
+/// Choices: public write in an ACL is a grant to AllUsers or AuthenticatedUsers of
+/// `Write`, `WriteAcp` or `FullControl`; in a policy an unpinned Allow to `*` of
+/// s3:PutObject, s3:DeleteObject, s3:DeleteObjectVersion, s3:PutObjectAcl,
+/// s3:RestoreObject or s3:AbortMultipartUpload. Block Public Access flags are read as in
+/// the read rule (bucket level, `ignorePublicAcls` and `restrictPublicBuckets`).
+pub struct S3BucketPublicWriteProhibited;
+
+static SPEC: RuleSpec = RuleSpec {
+    name: "s3-bucket-public-write-prohibited",
+    description: "S3 buckets do not allow public write access through their ACL or bucket policy.",
+    resource_types: &["AWS::S3::Bucket"],
+    trigger: Trigger::Change,
+    maximum_frequency: None,
+    parameters: &[],
+    severity: Severity::Critical,
+};
+
+impl Rule for S3BucketPublicWriteProhibited {
+    fn spec(&self) -> &'static RuleSpec {
+        &SPEC
+    }
+
+    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+        Ok(judge_public_access(
+            item,
+            &["Write", "WriteAcp", "FullControl"],
+            WRITE_ACTIONS,
+            "write",
+        ))
+    }
+}
