@@ -45,28 +45,60 @@ pub enum Format {
     Json,
 }
 
-/// The rule with this name, or an error listing close names.
+/// The rule with this name, or an error naming the closest ones.
 pub fn find_rule(name: &str) -> Result<&'static dyn Rule, CliError> {
     rules::find(name).ok_or_else(|| {
-        let close: Vec<&str> = rules::catalog()
-            .iter()
-            .map(|r| r.spec().name)
-            .filter(|n| n.contains(name) || name.contains(n) || shares_words(n, name))
-            .collect();
+        let names: Vec<&str> = rules::catalog().iter().map(|r| r.spec().name).collect();
+        let close = closest(name, &names);
         let hint = if close.is_empty() {
             "run `rdk rules` to list them".to_string()
         } else {
-            format!("did you mean {}?", close.join(", "))
+            format!("did you mean {}?", close.join(" or "))
         };
         CliError::input(format!("unknown rule `{name}`: {hint}"))
     })
 }
 
-fn shares_words(a: &str, b: &str) -> bool {
-    let words: Vec<&str> = b.split('-').filter(|w| w.len() > 3).collect();
-    a.split('-')
-        .filter(|w| w.len() > 3)
-        .any(|w| words.contains(&w))
+/// The candidates nearest to `wanted`: within a small edit distance (the best ones
+/// only), else those that contain it.
+pub fn closest<'a>(wanted: &str, candidates: &[&'a str]) -> Vec<&'a str> {
+    let mut scored: Vec<(usize, &str)> = candidates
+        .iter()
+        .map(|c| (edit_distance(wanted, c), *c))
+        .collect();
+    scored.sort();
+    let limit = (wanted.len() / 4).clamp(1, 4);
+    match scored.first() {
+        Some((best, _)) if *best <= limit => scored
+            .iter()
+            .take_while(|(d, _)| d == best)
+            .map(|(_, c)| *c)
+            .take(3)
+            .collect(),
+        _ => candidates
+            .iter()
+            .copied()
+            .filter(|c| wanted.len() >= 3 && (c.contains(wanted) || wanted.contains(c)))
+            .take(3)
+            .collect(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.to_ascii_lowercase().chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.to_ascii_lowercase().chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// `rdk rules`: the catalog.
