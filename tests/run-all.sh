@@ -17,7 +17,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 export PATH="$PWD/$venv/bin:$PATH"
-for tool in cargo-lambda moto_server; do
+for tool in cargo-lambda moto_server cfn-lint checkov; do
   command -v "$tool" >/dev/null || { echo "error: $tool is missing from $venv after installing tests/requirements.txt" >&2; exit 1; }
 done
 

@@ -7,3 +7,4 @@
 pub mod commands;
 pub mod input;
 pub mod local_config;
+pub mod template;

@@ -42,6 +42,22 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Generate the CloudFormation template of the rules (functions, roles, log groups,
+    /// permissions, Config rules) from the catalog.
+    CreateRuleTemplate {
+        /// Every rule of the catalog.
+        #[arg(long)]
+        all: bool,
+        /// These rules (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        rules: Vec<String>,
+        /// Rules of these sets (comma-separated): services (s3, ec2, iam, ...), severities, change, periodic.
+        #[arg(long, value_delimiter = ',')]
+        rulesets: Vec<String>,
+        /// Write here instead of stdout.
+        #[arg(long)]
+        output_file: Option<PathBuf>,
+    },
     /// Run a local AWS Config endpoint (JSON 1.1) serving items from files, for
     /// running the rule functions end to end (AWS_ENDPOINT_URL_CONFIG_SERVICE).
     LocalConfig {
@@ -98,6 +114,31 @@ async fn run(command: Command) -> Result<(), CliError> {
             let mut buf = Vec::new();
             commands::evaluate(&rule, &input, parameters.as_deref(), format, &mut buf).await?;
             std::io::Write::write_all(&mut out, &buf).map_err(|e| CliError::failed(e.to_string()))
+        }
+        Command::CreateRuleTemplate {
+            all,
+            rules,
+            rulesets,
+            output_file,
+        } => {
+            let selected =
+                rdk::template::select(all, &rules, &rulesets).map_err(CliError::input)?;
+            let yaml = rdk::template::to_yaml(&rdk::template::rules_template(&selected));
+            match output_file {
+                Some(path) => {
+                    // Write beside, then rename: never a half-written template.
+                    let tmp = path.with_extension("yaml.tmp");
+                    std::fs::write(&tmp, &yaml)
+                        .and_then(|_| std::fs::rename(&tmp, &path))
+                        .map_err(|e| {
+                            CliError::failed(format!("{}: cannot write: {e}", path.display()))
+                        })?;
+                    eprintln!("rdk: wrote {} rules to {}", selected.len(), path.display());
+                    Ok(())
+                }
+                None => std::io::Write::write_all(&mut out, yaml.as_bytes())
+                    .map_err(|e| CliError::failed(e.to_string())),
+            }
         }
         Command::LocalConfig { items, port } => {
             tracing_subscriber::fmt()

@@ -106,9 +106,65 @@ pub struct RuleSpec {
     pub parameters: &'static [ParamSpec],
     /// How much a failure matters.
     pub severity: Severity,
+    /// AWS API actions the rule itself calls, beyond what the engine needs (templates
+    /// grant exactly these plus [`RuleSpec::engine_permissions`]).
+    pub permissions: &'static [&'static str],
+    /// The function's memory size in MB.
+    pub memory_mb: u32,
+    /// The function's timeout in seconds (retries included: see
+    /// [`crate::retry::RetryPolicy`]).
+    pub timeout_seconds: u32,
 }
 
 impl RuleSpec {
+    /// What the engine calls for this rule's triggers: PutEvaluations always;
+    /// GetResourceConfigHistory for oversized change notifications; for periodic runs,
+    /// GetComplianceDetailsByConfigRule (clean-up of vanished resources) and, for rules
+    /// that judge items, ListDiscoveredResources and BatchGetResourceConfig.
+    pub fn engine_permissions(&self) -> Vec<&'static str> {
+        let mut p = vec!["config:PutEvaluations"];
+        if self.trigger.on_change() {
+            p.push("config:GetResourceConfigHistory");
+        }
+        if self.trigger.periodic() {
+            p.push("config:GetComplianceDetailsByConfigRule");
+        }
+        p
+    }
+
+    /// Every action the rule's function needs, sorted and unique.
+    pub fn all_permissions(&self) -> Vec<&'static str> {
+        let mut p = self.engine_permissions();
+        p.extend(self.permissions.iter().copied());
+        p.sort_unstable();
+        p.dedup();
+        p
+    }
+
+    /// Rule sets the rule belongs to, for `--rulesets`: the services of its resource
+    /// types (`s3`, `ec2`, `iam`, ...), its severity, and `periodic` or `change`.
+    pub fn rulesets(&self) -> Vec<String> {
+        let mut sets: Vec<String> = self
+            .resource_types
+            .iter()
+            .filter_map(|t| t.split("::").nth(1))
+            .filter(|s| !s.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        if self.resource_types.iter().any(|t| *t == "AWS::::Account") {
+            sets.push("account".into());
+        }
+        sets.push(self.severity.as_str().into());
+        sets.push(if self.trigger.periodic() {
+            "periodic".into()
+        } else {
+            "change".into()
+        });
+        sets.sort();
+        sets.dedup();
+        sets
+    }
+
     /// Whether `resource_type` is in scope.
     pub fn in_scope(&self, resource_type: &str) -> bool {
         self.resource_types.iter().any(|t| *t == resource_type)

@@ -26,6 +26,9 @@ static SPEC: RuleSpec = RuleSpec {
         "Comma-separated approved AMI IDs",
     )],
     severity: Severity::Medium,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 impl Rule for ApprovedAmisById {

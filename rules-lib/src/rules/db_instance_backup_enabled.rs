@@ -51,6 +51,9 @@ static SPEC: RuleSpec = RuleSpec {
         ),
     ],
     severity: Severity::Medium,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 impl Rule for DbInstanceBackupEnabled {

@@ -29,6 +29,9 @@ static SPEC: RuleSpec = RuleSpec {
         "Comma-separated allowed instance types, e.g. t3.micro,m5.large",
     )],
     severity: Severity::Low,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 impl Rule for DesiredInstanceType {

@@ -23,6 +23,9 @@ static SPEC: RuleSpec = RuleSpec {
     maximum_frequency: None,
     parameters: &[],
     severity: Severity::Medium,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 impl Rule for DynamodbPitrEnabled {

@@ -26,6 +26,9 @@ static SPEC: RuleSpec = RuleSpec {
     maximum_frequency: None,
     parameters: &[],
     severity: Severity::High,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 impl Rule for Ec2Imdsv2Check {

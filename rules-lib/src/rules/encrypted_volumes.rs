@@ -37,6 +37,9 @@ static SPEC: RuleSpec = RuleSpec {
         description: "ID or ARN of the KMS key the volumes must be encrypted with (comma-separated for several)",
     }],
     severity: Severity::High,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 impl Rule for EncryptedVolumes {

@@ -76,6 +76,9 @@ static SPEC: RuleSpec = RuleSpec {
         .with_default("90"),
     ],
     severity: Severity::Medium,
+    permissions: &["iam:GetAccountPasswordPolicy"],
+    memory_mb: 256,
+    timeout_seconds: 300,
 };
 
 /// The verdict for a policy (or none) under the parameters.

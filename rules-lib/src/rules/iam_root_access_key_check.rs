@@ -25,6 +25,9 @@ static SPEC: RuleSpec = RuleSpec {
     maximum_frequency: Some(Frequency::TwentyFourHours),
     parameters: &[],
     severity: Severity::Critical,
+    permissions: &["iam:GetAccountSummary"],
+    memory_mb: 256,
+    timeout_seconds: 300,
 };
 
 /// The verdict from IAM's answer.

@@ -28,6 +28,9 @@ static SPEC: RuleSpec = RuleSpec {
     maximum_frequency: Some(Frequency::TwentyFourHours),
     parameters: &[],
     severity: Severity::High,
+    permissions: &["iam:ListUsers", "iam:ListMFADevices"],
+    memory_mb: 256,
+    timeout_seconds: 300,
 };
 
 /// One evaluation per user.

@@ -32,6 +32,9 @@ static SPEC: RuleSpec = RuleSpec {
     maximum_frequency: None,
     parameters: &[],
     severity: Severity::High,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 const SECRET_WORDS: &[&str] = &[

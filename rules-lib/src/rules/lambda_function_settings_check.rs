@@ -63,6 +63,9 @@ static SPEC: RuleSpec = RuleSpec {
         },
     ],
     severity: Severity::Medium,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 fn role_matches(expected: &str, actual_arn: &str) -> bool {

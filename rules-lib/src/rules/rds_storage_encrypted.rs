@@ -30,6 +30,9 @@ static SPEC: RuleSpec = RuleSpec {
         "ID or ARN of the KMS key the storage must be encrypted with",
     )],
     severity: Severity::High,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 impl Rule for RdsStorageEncrypted {

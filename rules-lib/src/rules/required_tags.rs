@@ -91,6 +91,9 @@ static SPEC: RuleSpec = RuleSpec {
         ParamSpec::optional("tag6Value", ParamKind::Csv, "Allowed values of tag6Key"),
     ],
     severity: Severity::Low,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 const KEYS: [(&str, &str); 6] = [

@@ -30,6 +30,9 @@ static SPEC: RuleSpec = RuleSpec {
     maximum_frequency: None,
     parameters: &[],
     severity: Severity::Critical,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 fn policy_of(item: &ConfigurationItem) -> Option<&Value> {

@@ -40,6 +40,9 @@ static SPEC: RuleSpec = RuleSpec {
         ParamSpec::optional("blockedPort5", ParamKind::Port, "A blocked TCP port").with_default("4333"),
     ],
     severity: Severity::High,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 impl Rule for RestrictedCommonPorts {

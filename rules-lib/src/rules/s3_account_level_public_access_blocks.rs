@@ -62,6 +62,9 @@ static SPEC: RuleSpec = RuleSpec {
         .with_default("True"),
     ],
     severity: Severity::Critical,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 impl Rule for S3AccountLevelPublicAccessBlocks {

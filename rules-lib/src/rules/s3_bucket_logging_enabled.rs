@@ -37,6 +37,9 @@ static SPEC: RuleSpec = RuleSpec {
         ),
     ],
     severity: Severity::Medium,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 impl Rule for S3BucketLoggingEnabled {

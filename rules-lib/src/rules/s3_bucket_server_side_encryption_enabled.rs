@@ -33,6 +33,9 @@ static SPEC: RuleSpec = RuleSpec {
     maximum_frequency: None,
     parameters: &[],
     severity: Severity::High,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 fn default_algorithm(item: &ConfigurationItem) -> Option<String> {

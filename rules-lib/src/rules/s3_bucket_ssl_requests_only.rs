@@ -30,6 +30,9 @@ static SPEC: RuleSpec = RuleSpec {
     maximum_frequency: None,
     parameters: &[],
     severity: Severity::Medium,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 fn denies_insecure(cond: &serde_json::Map<String, Value>) -> bool {

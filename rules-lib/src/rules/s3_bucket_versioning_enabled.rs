@@ -32,6 +32,9 @@ static SPEC: RuleSpec = RuleSpec {
         "Also require MFA delete to be enabled",
     )],
     severity: Severity::Medium,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 impl Rule for S3BucketVersioningEnabled {

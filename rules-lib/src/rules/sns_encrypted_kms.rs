@@ -30,6 +30,9 @@ static SPEC: RuleSpec = RuleSpec {
         "Comma-separated KMS key ARNs (or IDs, aliases) the topics may use",
     )],
     severity: Severity::Medium,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 impl Rule for SnsEncryptedKms {

@@ -38,6 +38,12 @@ static SPEC: RuleSpec = RuleSpec {
         "The traffic type the flow logs must capture",
     )],
     severity: Severity::Medium,
+    permissions: &[
+        "config:ListDiscoveredResources",
+        "config:BatchGetResourceConfig",
+    ],
+    memory_mb: 256,
+    timeout_seconds: 300,
 };
 
 /// Judges VPCs against flow logs (shared by the periodic run and scans).

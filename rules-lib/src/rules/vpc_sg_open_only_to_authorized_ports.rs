@@ -39,6 +39,9 @@ static SPEC: RuleSpec = RuleSpec {
         ),
     ],
     severity: Severity::High,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
 };
 
 fn covered(ranges: &[(u16, u16)], from: u16, to: u16) -> bool {
