@@ -7,4 +7,5 @@
 pub mod commands;
 pub mod input;
 pub mod local_config;
+pub mod scan;
 pub mod template;

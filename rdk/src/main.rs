@@ -42,6 +42,39 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Scan a whole account with every applicable rule: the bundled sample account by
+    /// default, AWS Config snapshot files (--snapshot), or the account itself (--live).
+    Scan {
+        /// Config snapshot or history files (.json, .json.gz), item files, or directories of them.
+        #[arg(long, conflicts_with = "live")]
+        snapshot: Vec<PathBuf>,
+        /// Read the account through the AWS Config API.
+        #[arg(long)]
+        live: bool,
+        /// Region for --live.
+        #[arg(long, requires = "live")]
+        region: Option<String>,
+        /// Named profile for --live.
+        #[arg(long, requires = "live")]
+        profile: Option<String>,
+        /// Only these rules (comma-separated); default: the whole catalog.
+        #[arg(long, value_delimiter = ',')]
+        rules: Vec<String>,
+        /// Rule parameters: {"rule-name": {"param": "value"}}, as the templates take them.
+        #[arg(long)]
+        parameters_file: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: rdk::scan::report::ScanFormat,
+        /// Write the report here instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Exit 1 when there is anything of these kinds (comma-separated): non-compliant, skipped.
+        #[arg(long, value_enum, value_delimiter = ',')]
+        fail_on: Vec<FailOn>,
+        /// With --fail-on non-compliant: only findings of rules at or above this severity count.
+        #[arg(long, value_enum, default_value = "low")]
+        min_severity: SeverityArg,
+    },
     /// Generate the CloudFormation template of the rules (functions, roles, log groups,
     /// permissions, Config rules) from the catalog.
     CreateRuleTemplate {
@@ -68,6 +101,31 @@ enum Command {
         #[arg(long, default_value_t = 4566)]
         port: u16,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    NonCompliant,
+    Skipped,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SeverityArg {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<SeverityArg> for rules_lib::Severity {
+    fn from(s: SeverityArg) -> Self {
+        match s {
+            SeverityArg::Low => Self::Low,
+            SeverityArg::Medium => Self::Medium,
+            SeverityArg::High => Self::High,
+            SeverityArg::Critical => Self::Critical,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -114,6 +172,69 @@ async fn run(command: Command) -> Result<(), CliError> {
             let mut buf = Vec::new();
             commands::evaluate(&rule, &input, parameters.as_deref(), format, &mut buf).await?;
             std::io::Write::write_all(&mut out, &buf).map_err(|e| CliError::failed(e.to_string()))
+        }
+        Command::Scan {
+            snapshot,
+            live,
+            region,
+            profile,
+            rules,
+            parameters_file,
+            format,
+            output,
+            fail_on,
+            min_severity,
+        } => {
+            use rdk::scan::{scan, ScanOptions, Source};
+            let source = if live {
+                Source::Live { region, profile }
+            } else if snapshot.is_empty() {
+                Source::Sample
+            } else {
+                Source::Snapshots(snapshot)
+            };
+            let parameters = match &parameters_file {
+                Some(p) => rdk::scan::read_parameters_file(p)?,
+                None => Default::default(),
+            };
+            let opts = ScanOptions {
+                source,
+                rules,
+                parameters,
+                progress: true,
+            };
+            let report = tokio::task::spawn_blocking(move || scan(&opts))
+                .await
+                .map_err(|e| CliError::failed(e.to_string()))??;
+            let text = report.render(format);
+            match &output {
+                Some(path) => {
+                    let tmp = path.with_extension("tmp");
+                    std::fs::write(&tmp, &text)
+                        .and_then(|_| std::fs::rename(&tmp, path))
+                        .map_err(|e| {
+                            CliError::failed(format!("{}: cannot write: {e}", path.display()))
+                        })?;
+                    eprintln!("rdk: wrote the {format:?} report to {}", path.display());
+                }
+                None => std::io::Write::write_all(&mut out, text.as_bytes())
+                    .map_err(|e| CliError::failed(e.to_string()))?,
+            }
+            let min: rules_lib::Severity = min_severity.into();
+            let failures = report.failures(min);
+            if fail_on.contains(&FailOn::NonCompliant) && failures > 0 {
+                return Err(CliError::failed(format!(
+                    "{failures} NON_COMPLIANT evaluations of rules at or above {} severity (--fail-on non-compliant)",
+                    min.as_str()
+                )));
+            }
+            if fail_on.contains(&FailOn::Skipped) && !report.skipped.is_empty() {
+                return Err(CliError::failed(format!(
+                    "{} inputs could not be read (--fail-on skipped)",
+                    report.skipped.len()
+                )));
+            }
+            Ok(())
         }
         Command::CreateRuleTemplate {
             all,

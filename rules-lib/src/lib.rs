@@ -36,6 +36,7 @@ pub mod policy;
 pub mod retry;
 pub mod rule;
 pub mod rules;
+pub mod scan;
 #[cfg(test)]
 pub(crate) mod testing;
 

@@ -194,6 +194,24 @@ pub trait Rule: Send + Sync {
     /// ResourceDiscovered): the engine has already handled everything else.
     fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError>;
 
+    /// Resource types a scan must collect for [`Rule::evaluate_snapshot`] (rules that
+    /// judge relations between items, such as VPCs and their flow logs).
+    fn snapshot_types(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Judges a whole snapshot from the items of [`Rule::snapshot_types`], for periodic
+    /// rules that can be judged offline. `None`: this rule needs live APIs (IAM, say)
+    /// and a snapshot cannot judge it.
+    fn evaluate_snapshot(
+        &self,
+        _items: &[ConfigurationItem],
+        _params: &Params,
+        _at: Timestamp,
+    ) -> Option<Vec<Evaluation>> {
+        None
+    }
+
     /// A periodic run. The default judges every recorded resource of the rule's types
     /// with [`Rule::evaluate`], reading them through the Config API
     /// (ListDiscoveredResources, then BatchGetResourceConfig 100 at a time).

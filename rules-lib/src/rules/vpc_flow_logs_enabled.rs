@@ -119,6 +119,31 @@ impl Rule for VpcFlowLogsEnabled {
         ))
     }
 
+    fn snapshot_types(&self) -> &'static [&'static str] {
+        &["AWS::EC2::VPC", "AWS::EC2::FlowLog"]
+    }
+
+    fn evaluate_snapshot(
+        &self,
+        items: &[ConfigurationItem],
+        params: &Params,
+        at: crate::item::Timestamp,
+    ) -> Option<Vec<Evaluation>> {
+        let live = |t: &str| {
+            items
+                .iter()
+                .filter(|i| i.resource_type == t && i.is_evaluable())
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        Some(judge(
+            &live("AWS::EC2::VPC"),
+            &live("AWS::EC2::FlowLog"),
+            params,
+            at,
+        ))
+    }
+
     fn evaluate_periodic<'a>(
         &'a self,
         ctx: &'a PeriodicContext<'a>,

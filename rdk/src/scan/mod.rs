@@ -1,0 +1,364 @@
+//! `rdk scan`: every applicable rule over a whole account, streamed and on every core.
+//!
+//! Items are parsed one at a time on the calling thread (a snapshot file is never held
+//! in memory whole), handed in batches to one worker per core that judges them with
+//! [`rules_lib::scan::Scanner`] (the same engine path the functions use), and the
+//! evaluations are gathered into a [`report::ScanReport`].
+
+pub mod report;
+pub mod source;
+
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, sync_channel};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use rules_lib::config_api::{ConfigApi, SdkConfigApi};
+use rules_lib::retry::{RetryPolicy, Retrying};
+use rules_lib::scan::{ScanEvaluation, Scanner};
+use rules_lib::{rules, ConfigurationItem, Rule, Timestamp};
+use serde_json::{Map, Value};
+
+use crate::commands::CliError;
+use report::{NotEvaluated, ScanReport};
+use source::{ItemResult, Skipped};
+
+/// Where the items come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// The bundled sample account.
+    Sample,
+    /// Snapshot/history files, item files, or directories of them.
+    Snapshots(Vec<PathBuf>),
+    /// The account, through the Config API (credentials and region from the
+    /// environment, `--region`, `--profile`; `AWS_ENDPOINT_URL_CONFIG_SERVICE` honoured).
+    Live {
+        /// The region.
+        region: Option<String>,
+        /// The named profile.
+        profile: Option<String>,
+    },
+}
+
+/// What to scan and with which rules.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// The source.
+    pub source: Source,
+    /// Rule names (`--rules`); empty: the whole catalog.
+    pub rules: Vec<String>,
+    /// Per-rule parameters: `{"rule-name": {"param": "value"}}`.
+    pub parameters: Map<String, Value>,
+    /// Draw a progress bar on stderr (hidden when stderr is not a terminal).
+    pub progress: bool,
+}
+
+const BATCH: usize = 256;
+
+/// Reads `--parameters-file`: `{"rule-name": {"param": "value", ...}, ...}`.
+pub fn read_parameters_file(path: &std::path::Path) -> Result<Map<String, Value>, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::input(format!("{}: cannot read: {e}", path.display())))?;
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(m)) => {
+            for (rule, v) in &m {
+                if rules::find(rule).is_none() {
+                    return Err(CliError::input(format!(
+                        "{}: `{rule}` is not a rule of the catalog (rdk rules lists them)",
+                        path.display()
+                    )));
+                }
+                if !v.is_object() {
+                    return Err(CliError::input(format!("{}: the parameters of {rule} must be an object like {{\"param\": \"value\"}}", path.display())));
+                }
+            }
+            Ok(m)
+        }
+        Ok(_) => Err(CliError::input(format!(
+            "{}: expected an object of rule names to their InputParameters",
+            path.display()
+        ))),
+        Err(e) => Err(CliError::input(format!(
+            "{}: invalid JSON at line {} column {}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))),
+    }
+}
+
+/// Chooses the rules: the named ones (their parameters must be valid), or every rule
+/// whose required parameters are given (the others are reported as not evaluated).
+fn select_rules(
+    opts: &ScanOptions,
+) -> Result<(Vec<&'static dyn Rule>, Vec<NotEvaluated>), CliError> {
+    if !opts.rules.is_empty() {
+        let mut out = Vec::new();
+        for name in &opts.rules {
+            out.push(crate::commands::find_rule(name)?);
+        }
+        return Ok((out, Vec::new()));
+    }
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    for rule in rules::catalog() {
+        let spec = rule.spec();
+        let given = opts.parameters.get(spec.name).and_then(Value::as_object);
+        let missing: Vec<&str> = spec
+            .parameters
+            .iter()
+            .filter(|p| {
+                p.required
+                    && !given.is_some_and(|g| g.get(p.name).is_some_and(|v| v.as_str() != Some("")))
+            })
+            .map(|p| p.name)
+            .collect();
+        if missing.is_empty() {
+            out.push(*rule);
+        } else {
+            skipped.push(NotEvaluated {
+                rule: spec.name,
+                reason: format!(
+                    "required parameter {} not given (add it to --parameters-file)",
+                    missing.join(", ")
+                ),
+            });
+        }
+    }
+    Ok((out, skipped))
+}
+
+/// Runs a scan.
+pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
+    let started = Instant::now();
+    let mut parameters = opts.parameters.clone();
+    if matches!(opts.source, Source::Sample) {
+        let sample: Map<String, Value> =
+            serde_json::from_str(source::SAMPLE_PARAMETERS).expect("bundled parameters are valid");
+        for (k, v) in sample {
+            parameters.entry(k).or_insert(v);
+        }
+    }
+    let opts = ScanOptions {
+        parameters,
+        ..opts.clone()
+    };
+    let (selected, mut not_evaluated) = select_rules(&opts)?;
+    let scanner = Scanner::new(&selected, &opts.parameters, Timestamp::now())
+        .map_err(|e| CliError::input(e.to_string()))?;
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+
+    let progress = indicatif::ProgressBar::with_draw_target(
+        None,
+        if opts.progress {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        },
+    );
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {human_pos} items ({per_sec}) {msg}")
+            .expect("valid template"),
+    );
+
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut kept: Vec<ConfigurationItem> = Vec::new();
+    let mut items = 0usize;
+    let mut bytes = 0u64;
+    let mut evaluations: Vec<ScanEvaluation> = Vec::new();
+    let mut producer_error = None;
+
+    let (item_tx, item_rx) = sync_channel::<Vec<ConfigurationItem>>(workers * 4);
+    let item_rx = Mutex::new(item_rx);
+    let (res_tx, res_rx) = channel::<(Vec<ScanEvaluation>, Vec<Skipped>)>();
+    let mut item_skipped: Vec<Skipped> = Vec::new();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let res_tx = res_tx.clone();
+            let (item_rx, scanner) = (&item_rx, &scanner);
+            s.spawn(move || loop {
+                let batch = match item_rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+                    Ok(b) => b,
+                    Err(_) => return,
+                };
+                let mut evals = Vec::with_capacity(batch.len() * 2);
+                let mut failed = Vec::new();
+                for item in &batch {
+                    match scanner.evaluate(item) {
+                        Ok(e) => evals.extend(e),
+                        Err(e) => failed.push(Skipped {
+                            source: format!("{} {}", item.resource_type, item.resource_id),
+                            reason: e.to_string(),
+                        }),
+                    }
+                }
+                if res_tx.send((evals, failed)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(res_tx);
+
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut sink = |r: ItemResult| match r {
+            Ok(item) => {
+                items += 1;
+                if scanner.keeps(&item.resource_type) {
+                    kept.push(item.clone());
+                }
+                batch.push(item);
+                if batch.len() == BATCH {
+                    progress.set_position(items as u64);
+                    let _ = item_tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                }
+            }
+            Err(k) => item_skipped.push(k),
+        };
+        match &opts.source {
+            Source::Sample => {
+                if let Err(reason) =
+                    source::stream(source::SAMPLE_ACCOUNT, "bundled sample account", &mut sink)
+                {
+                    producer_error = Some(CliError::failed(format!(
+                        "the bundled sample account is unreadable: {reason}"
+                    )));
+                }
+                bytes = source::SAMPLE_ACCOUNT.len() as u64;
+            }
+            Source::Snapshots(paths) => {
+                for p in paths {
+                    let files = match source::snapshot_files(p) {
+                        Ok(f) if !f.is_empty() => f,
+                        Ok(_) => {
+                            skipped.push(Skipped {
+                                source: p.display().to_string(),
+                                reason: "no .json or .json.gz files here".into(),
+                            });
+                            continue;
+                        }
+                        Err(e) => {
+                            skipped.push(Skipped {
+                                source: p.display().to_string(),
+                                reason: format!("cannot read: {e}"),
+                            });
+                            continue;
+                        }
+                    };
+                    for f in files {
+                        progress.set_message(f.display().to_string());
+                        match source::read_file(&f, &mut sink) {
+                            Ok(n) => bytes += n,
+                            Err(k) => skipped.push(k),
+                        }
+                    }
+                }
+            }
+            Source::Live { region, profile } => {
+                if let Err(e) = live_items(&selected, region.clone(), profile.clone(), &mut sink) {
+                    producer_error = Some(e);
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let _ = item_tx.send(batch);
+        }
+        drop(item_tx);
+        for (evals, failed) in res_rx {
+            evaluations.extend(evals);
+            skipped.extend(failed);
+        }
+    });
+    progress.finish_and_clear();
+    skipped.extend(item_skipped);
+    if let Some(e) = producer_error {
+        return Err(e);
+    }
+    let (snapshot_evals, offline) = scanner.finish(&kept);
+    evaluations.extend(snapshot_evals);
+    for rule in offline {
+        not_evaluated.push(NotEvaluated {
+            rule,
+            reason: "needs live AWS APIs (IAM): run it as a deployed function".into(),
+        });
+    }
+    evaluations.sort_by(|a, b| {
+        (
+            a.config_rule_name,
+            &a.evaluation.compliance_resource_type,
+            &a.evaluation.compliance_resource_id,
+        )
+            .cmp(&(
+                b.config_rule_name,
+                &b.evaluation.compliance_resource_type,
+                &b.evaluation.compliance_resource_id,
+            ))
+    });
+    Ok(ScanReport {
+        evaluations,
+        skipped,
+        not_evaluated,
+        items,
+        bytes,
+        seconds: started.elapsed().as_secs_f64(),
+        severities: scanner
+            .rules()
+            .map(|r| (r.spec().name, r.spec().severity))
+            .collect(),
+        descriptions: scanner
+            .rules()
+            .map(|r| (r.spec().name, r.spec().description))
+            .collect(),
+    })
+}
+
+/// Reads the account through the Config API: ListDiscoveredResources for every type the
+/// rules need, then BatchGetResourceConfig 100 keys at a time (unprocessed keys retried).
+fn live_items(
+    selected: &[&'static dyn Rule],
+    region: Option<String>,
+    profile: Option<String>,
+    sink: &mut dyn FnMut(ItemResult),
+) -> Result<(), CliError> {
+    let handle = tokio::runtime::Handle::current();
+    let sdk = handle.block_on(async {
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        if let Some(r) = region {
+            loader = loader.region(aws_config::Region::new(r));
+        }
+        if let Some(p) = profile {
+            loader = loader.profile_name(p);
+        }
+        loader.load().await
+    });
+    let api = Retrying::new(SdkConfigApi::from_sdk_config(&sdk), RetryPolicy::default());
+    let mut types: Vec<&str> = selected
+        .iter()
+        .flat_map(|r| {
+            let spec = r.spec();
+            let mut t: Vec<&str> = if spec.trigger.on_change() {
+                spec.resource_types.to_vec()
+            } else {
+                Vec::new()
+            };
+            t.extend(r.snapshot_types().iter().copied());
+            t
+        })
+        .collect();
+    types.sort_unstable();
+    types.dedup();
+    for t in types {
+        let keys = handle
+            .block_on(api.list_discovered_resources(t))
+            .map_err(|e| CliError::failed(format!("listing {t} through the AWS Config API failed: {e}; check the credentials, region and config:ListDiscoveredResources permission")))?;
+        for chunk in keys.chunks(rules_lib::config_api::MAX_BATCH_KEYS) {
+            match handle.block_on(api.batch_get_resource_config(chunk)) {
+                Ok(items) => items.into_iter().for_each(|i| sink(Ok(i))),
+                Err(e) => sink(Err(Skipped {
+                    source: format!("{} {t} resources", chunk.len()),
+                    reason: e.to_string(),
+                })),
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! Scans: every applicable rule of a selection over a stream of configuration items.
+//!
+//! [`Scanner::evaluate`] judges one item with each selected change-triggered rule whose
+//! scope includes the item's type (other rules do not apply and produce nothing), through
+//! the same [`crate::engine::evaluate_item`] the functions use. Periodic rules that can
+//! be judged from a snapshot declare the types they need; the scanner keeps only those
+//! items and judges them at the end ([`Scanner::finish`]). Periodic rules that need live
+//! APIs are reported as not evaluated.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::engine::{evaluate_item, EngineError};
+use crate::evaluation::Evaluation;
+use crate::item::{ConfigurationItem, Timestamp};
+use crate::params::Params;
+use crate::rule::{Rule, Severity};
+use crate::ParamError;
+
+/// One evaluation of a scan: the PutEvaluations fields plus the rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ScanEvaluation {
+    /// `ConfigRuleName`.
+    pub config_rule_name: &'static str,
+    /// The evaluation.
+    #[serde(flatten)]
+    pub evaluation: Evaluation,
+    /// The rule's severity (not a PutEvaluations field; for gates and reports).
+    #[serde(skip)]
+    pub severity: Severity,
+}
+
+/// A selection of rules with validated parameters, ready to judge items.
+pub struct Scanner {
+    rules: Vec<(&'static dyn Rule, Params)>,
+    by_type: HashMap<&'static str, Vec<usize>>,
+    snapshot_types: Vec<&'static str>,
+    at: Timestamp,
+}
+
+impl Scanner {
+    /// Validates each rule's parameters (`parameters[rule name]`, a JSON object like a
+    /// template's InputParameters) and indexes the rules by resource type.
+    pub fn new(
+        rules: &[&'static dyn Rule],
+        parameters: &Map<String, Value>,
+        at: Timestamp,
+    ) -> Result<Self, ParamError> {
+        let mut selected = Vec::new();
+        let mut by_type: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        let mut snapshot_types = Vec::new();
+        for rule in rules {
+            let spec = rule.spec();
+            let raw = match parameters.get(spec.name) {
+                None => Map::new(),
+                Some(Value::Object(m)) => m.clone(),
+                Some(other) => {
+                    return Err(ParamError::NotAnObject {
+                        found: format!("{other} for rule {}", spec.name),
+                    });
+                }
+            };
+            let (params, _) = Params::parse(spec.name, spec.parameters, &raw)?;
+            let index = selected.len();
+            if spec.trigger.on_change() {
+                for t in spec.resource_types {
+                    by_type.entry(*t).or_default().push(index);
+                }
+            }
+            snapshot_types.extend(rule.snapshot_types().iter().copied());
+            selected.push((*rule, params));
+        }
+        snapshot_types.sort_unstable();
+        snapshot_types.dedup();
+        Ok(Self {
+            rules: selected,
+            by_type,
+            snapshot_types,
+            at,
+        })
+    }
+
+    /// The rules of the scan.
+    pub fn rules(&self) -> impl Iterator<Item = &'static dyn Rule> + '_ {
+        self.rules.iter().map(|(r, _)| *r)
+    }
+
+    /// Whether the scan must keep items of this type for [`Scanner::finish`].
+    pub fn keeps(&self, resource_type: &str) -> bool {
+        self.snapshot_types.iter().any(|t| *t == resource_type)
+    }
+
+    /// Judges one item with every applicable rule.
+    pub fn evaluate(&self, item: &ConfigurationItem) -> Result<Vec<ScanEvaluation>, EngineError> {
+        let Some(indices) = self.by_type.get(item.resource_type.as_str()) else {
+            return Ok(Vec::new());
+        };
+        indices
+            .iter()
+            .map(|&i| {
+                let (rule, params) = &self.rules[i];
+                evaluate_item(*rule, item, params, self.at).map(|evaluation| ScanEvaluation {
+                    config_rule_name: rule.spec().name,
+                    evaluation,
+                    severity: rule.spec().severity,
+                })
+            })
+            .collect()
+    }
+
+    /// Judges the snapshot-level rules over the kept items. Returns the evaluations and
+    /// the periodic rules that could not be judged offline.
+    pub fn finish(&self, kept: &[ConfigurationItem]) -> (Vec<ScanEvaluation>, Vec<&'static str>) {
+        let mut out = Vec::new();
+        let mut not_evaluated = Vec::new();
+        for (rule, params) in &self.rules {
+            let spec = rule.spec();
+            if spec.trigger.on_change() {
+                continue;
+            }
+            match rule.evaluate_snapshot(kept, params, self.at) {
+                Some(evals) => out.extend(evals.into_iter().map(|evaluation| ScanEvaluation {
+                    config_rule_name: spec.name,
+                    evaluation,
+                    severity: spec.severity,
+                })),
+                None => not_evaluated.push(spec.name),
+            }
+        }
+        (out, not_evaluated)
+    }
+}
