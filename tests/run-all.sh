@@ -21,6 +21,17 @@ for tool in cargo-lambda moto_server cfn-lint checkov; do
   command -v "$tool" >/dev/null || { echo "error: $tool is missing from $venv after installing tests/requirements.txt" >&2; exit 1; }
 done
 
+# Headless Chromium renders the HTML scan report in its test.
+if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> installing Chromium (Debian package) for the HTML report test"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "error: the HTML report test needs Chromium: install the Debian package chromium (sudo apt-get install chromium)" >&2
+    exit 1
+  fi
+fi
+
 echo "==> building the workspace (functions included: the end-to-end tests run them)"
 cargo build --workspace --all-targets
 echo "==> running every test"
