@@ -5,7 +5,10 @@
 #![warn(missing_docs)]
 
 pub mod commands;
+pub mod create;
+pub mod fixtures;
 pub mod input;
 pub mod local_config;
+pub mod samples;
 pub mod scan;
 pub mod template;

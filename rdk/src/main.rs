@@ -42,6 +42,40 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Scaffold a new rule: rule file, catalog entry, function binary, fixtures by
+    /// verdict in both shapes. It compiles and its tests pass at once.
+    Create {
+        /// kebab-case rule name (the AWS managed rule's name if one does the same job).
+        name: String,
+        /// Resource types in scope (comma-separated), e.g. AWS::S3::Bucket.
+        #[arg(long, value_delimiter = ',')]
+        resource_types: Vec<String>,
+        /// Also run periodically: One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours.
+        #[arg(long)]
+        maximum_frequency: Option<String>,
+        /// Parameters and their defaults, e.g. '{"desiredValue": "x"}'.
+        #[arg(long)]
+        input_parameters: Option<String>,
+        /// low, medium, high or critical.
+        #[arg(long, default_value = "medium")]
+        severity: String,
+    },
+    /// Run rules over their fixtures (tests/fixtures/<rule>/) and print what each said.
+    TestLocal {
+        /// Rule names; with none, --all.
+        rules: Vec<String>,
+        /// Every rule with fixtures.
+        #[arg(long)]
+        all: bool,
+        /// Where the fixture directories are.
+        #[arg(long, default_value = "tests/fixtures")]
+        fixtures: PathBuf,
+    },
+    /// Print a real sample configuration item of a resource type (from the AWS RDK's examples).
+    SampleCi {
+        /// e.g. AWS::EC2::Volume
+        resource_type: String,
+    },
     /// Scan a whole account with every applicable rule: the bundled sample account by
     /// default, AWS Config snapshot files (--snapshot), or the account itself (--live).
     Scan {
@@ -172,6 +206,122 @@ async fn run(command: Command) -> Result<(), CliError> {
             let mut buf = Vec::new();
             commands::evaluate(&rule, &input, parameters.as_deref(), format, &mut buf).await?;
             std::io::Write::write_all(&mut out, &buf).map_err(|e| CliError::failed(e.to_string()))
+        }
+        Command::Create {
+            name,
+            resource_types,
+            maximum_frequency,
+            input_parameters,
+            severity,
+        } => {
+            let input_parameters = match input_parameters {
+                None => Default::default(),
+                Some(text) => match serde_json::from_str::<serde_json::Value>(&text) {
+                    Ok(serde_json::Value::Object(m)) => m,
+                    _ => return Err(CliError::input("--input-parameters must be a JSON object of parameter names to default values, e.g. '{\"maxAge\": \"90\"}'")),
+                },
+            };
+            let cwd = std::env::current_dir().map_err(|e| CliError::failed(e.to_string()))?;
+            let root = rdk::create::find_root(&cwd)?;
+            let rule = rdk::create::NewRule {
+                name: name.clone(),
+                resource_types,
+                maximum_frequency,
+                input_parameters,
+                severity,
+            };
+            let written = rdk::create::create(&root, &rule)?;
+            for w in &written {
+                eprintln!("rdk: wrote {w}");
+            }
+            eprintln!("rdk: next: write the rule's logic and fixtures, then `cargo run -p rdk -- test-local {name}` and `cargo run -p rdk -- create-rule-template --all --output-file cloudformation/rules.yaml`");
+            Ok(())
+        }
+        Command::TestLocal {
+            rules,
+            all,
+            fixtures,
+        } => {
+            let selected: Vec<&'static dyn rules_lib::Rule> = if rules.is_empty() || all {
+                rules_lib::rules::catalog()
+                    .iter()
+                    .copied()
+                    .filter(|r| fixtures.join(r.spec().name).is_dir())
+                    .collect()
+            } else {
+                rules
+                    .iter()
+                    .map(|n| commands::find_rule(n))
+                    .collect::<Result<_, _>>()?
+            };
+            let mut failed = 0;
+            let mut total = 0;
+            let mut table = String::new();
+            for rule in &selected {
+                let dir = fixtures.join(rule.spec().name);
+                let results = rdk::fixtures::run_rule(*rule, &dir).map_err(|e| {
+                    CliError::input(format!(
+                        "{e}: fixtures go in {}/<rule-name>/",
+                        fixtures.display()
+                    ))
+                })?;
+                if results.is_empty() {
+                    return Err(CliError::input(format!(
+                        "{} has no fixtures; add compliant-*.json and non-compliant-*.json",
+                        dir.display()
+                    )));
+                }
+                for r in results {
+                    total += 1;
+                    let mark = if r.passed() {
+                        "ok  "
+                    } else {
+                        failed += 1;
+                        "FAIL"
+                    };
+                    table.push_str(&format!(
+                        "{mark} {:<42} {:<70} expected {:<15} got {}\n",
+                        r.rule, r.fixture, r.expected, r.got
+                    ));
+                }
+            }
+            std::io::Write::write_all(&mut out, table.as_bytes())
+                .map_err(|e| CliError::failed(e.to_string()))?;
+            println!("{} passed, {} failed", total - failed, failed);
+            if failed > 0 {
+                return Err(CliError::failed(format!(
+                    "{failed} of {total} fixtures got another verdict than their name says"
+                )));
+            }
+            Ok(())
+        }
+        Command::SampleCi { resource_type } => {
+            let samples = rdk::samples::for_type(&resource_type);
+            match samples.first() {
+                Some(s) => {
+                    if let Some(r) = &s.repaired {
+                        eprintln!("rdk: {}: {r}", s.file);
+                    }
+                    std::io::Write::write_all(&mut out, format!("{}\n", s.json).as_bytes())
+                        .map_err(|e| CliError::failed(e.to_string()))
+                }
+                None => {
+                    let types = rdk::samples::types();
+                    let refs: Vec<&str> = types.iter().map(String::as_str).collect();
+                    let close = commands::closest(&resource_type, &refs);
+                    let hint = if close.is_empty() {
+                        format!(
+                            "samples exist for {} types; try AWS::EC2::Volume",
+                            refs.len()
+                        )
+                    } else {
+                        format!("did you mean {}?", close.join(" or "))
+                    };
+                    Err(CliError::input(format!(
+                        "no sample configuration item for `{resource_type}`: {hint}"
+                    )))
+                }
+            }
         }
         Command::Scan {
             snapshot,
