@@ -330,6 +330,34 @@ impl ConfigurationItem {
         })
     }
 
+    /// Reads an item from a JSON value it may consume: the configuration and the
+    /// supplementary values are moved, not copied (what scans use).
+    pub fn from_owned(mut value: Value) -> Result<Self, ItemError> {
+        let (configuration, supplementary) = match value.as_object_mut() {
+            Some(o) => (
+                o.remove("configuration"),
+                o.remove("supplementaryConfiguration"),
+            ),
+            None => (None, None),
+        };
+        if let (Some(o), true) = (value.as_object_mut(), configuration.is_some()) {
+            // Keep the "is this an item" check meaningful without the moved members.
+            o.entry("configuration").or_insert(Value::Null);
+        }
+        let mut item = Self::from_value(&value)?;
+        let mut holder = Map::new();
+        if let Some(c) = configuration {
+            holder.insert("configuration".into(), c);
+        }
+        if let Some(s) = supplementary {
+            holder.insert("supplementaryConfiguration".into(), s);
+        }
+        let mut f = FieldsOwned(holder);
+        item.configuration = f.configuration()?;
+        item.supplementary_configuration = f.supplementary()?;
+        Ok(item)
+    }
+
     /// Reads a file's content: one item, a list of items, a Config snapshot/history
     /// document (`{"configurationItems": [...]}`), or an invoking event that wraps one
     /// item (`{"configurationItem": {...}, "configurationItemDiff": ...}`).
@@ -524,6 +552,41 @@ pub(crate) fn decode_embedded_json(v: &Value) -> Value {
     match v {
         Value::String(s) => serde_json::from_str(s).unwrap_or_else(|_| v.clone()),
         other => other.clone(),
+    }
+}
+
+/// The big members, read by moving them out.
+struct FieldsOwned(Map<String, Value>);
+
+impl FieldsOwned {
+    fn configuration(&mut self) -> Result<Value, ItemError> {
+        match self.0.remove("configuration") {
+            Some(v @ Value::Object(_)) => Ok(v),
+            Some(other) => {
+                Fields(&Map::from_iter([("configuration".to_string(), other)])).configuration()
+            }
+            None => Ok(Value::Null),
+        }
+    }
+
+    fn supplementary(&mut self) -> Result<BTreeMap<String, Value>, ItemError> {
+        match self.0.remove("supplementaryConfiguration") {
+            None | Some(Value::Null) => Ok(BTreeMap::new()),
+            Some(Value::Object(m)) => Ok(m
+                .into_iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        s @ Value::String(_) => decode_embedded_json(&s),
+                        other => other,
+                    };
+                    (k, v)
+                })
+                .collect()),
+            Some(other) => Err(ItemError::Field {
+                field: "supplementaryConfiguration".into(),
+                reason: format!("expected an object, found {}", json_kind(&other)),
+            }),
+        }
     }
 }
 
@@ -742,6 +805,24 @@ mod tests {
         assert_eq!(api, item);
         let event = ConfigurationItem::from_value(&item.to_event_json()).unwrap();
         assert_eq!(event, item);
+    }
+
+    #[test]
+    fn owned_and_borrowed_reading_agree() {
+        let v = serde_json::json!({
+            "resourceType": "AWS::S3::Bucket", "resourceId": "b",
+            "configuration": "{\"name\":\"b\"}",
+            "supplementaryConfiguration": {"BucketPolicy": {"policyText": "{}"}, "IsRequesterPaysEnabled": "false"}
+        });
+        assert_eq!(
+            ConfigurationItem::from_owned(v.clone()).unwrap(),
+            ConfigurationItem::from_value(&v).unwrap()
+        );
+        assert!(ConfigurationItem::from_owned(serde_json::json!({"nope": 1})).is_err());
+        assert!(ConfigurationItem::from_owned(
+            serde_json::json!({"resourceType": "T", "resourceId": "x", "configuration": 5})
+        )
+        .is_err());
     }
 
     #[test]

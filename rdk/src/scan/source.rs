@@ -110,7 +110,7 @@ fn short(e: &serde_json::Error) -> String {
 }
 
 fn item_from(v: Value, label: &str, index: usize) -> ItemResult {
-    ConfigurationItem::from_value(&v).map_err(|e| Skipped {
+    ConfigurationItem::from_owned(v).map_err(|e| Skipped {
         source: format!("{label}: item #{index}"),
         reason: e.to_string(),
     })

@@ -127,10 +127,13 @@ fn tags_from(v: &Value) -> BTreeMap<String, String> {
     }
 }
 
-/// The resource's tags, from wherever its type records them.
-pub(crate) fn resource_tags(item: &ConfigurationItem) -> BTreeMap<String, String> {
+/// The resource's tags, from wherever its type records them (borrowed when the item's
+/// own `tags` has them, as it mostly does).
+pub(crate) fn resource_tags(
+    item: &ConfigurationItem,
+) -> std::borrow::Cow<'_, BTreeMap<String, String>> {
     if !item.tags.is_empty() {
-        return item.tags.clone();
+        return std::borrow::Cow::Borrowed(&item.tags);
     }
     for v in [
         item.configuration.get("tags"),
@@ -143,10 +146,10 @@ pub(crate) fn resource_tags(item: &ConfigurationItem) -> BTreeMap<String, String
     {
         let t = tags_from(v);
         if !t.is_empty() {
-            return t;
+            return std::borrow::Cow::Owned(t);
         }
     }
-    BTreeMap::new()
+    std::borrow::Cow::Owned(BTreeMap::new())
 }
 
 impl Rule for RequiredTags {
