@@ -1,48 +1,43 @@
-//! Reading configuration items and events from files, with errors that name the file.
+//! Reading configuration items from files for `rdk evaluate` and `rdk local-config`,
+//! through the same readers scans use ([`crate::scan::source`]), with errors that name
+//! the file and position.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rules_lib::ConfigurationItem;
 
-use crate::local_config::Skipped;
+use crate::scan::source::{read_file, snapshot_files, Skipped};
 
-/// Reads one file of items: one item, a list, or a snapshot document. The error names
-/// the file and the position.
+/// Reads one file of items: one item, a list, a snapshot document (also `.json.gz`), or
+/// an invoking event wrapping an item. Any unreadable item fails the whole file, naming
+/// the file, the item and the position.
 pub fn read_items_file(path: &Path) -> Result<Vec<ConfigurationItem>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    ConfigurationItem::many_from_json_str(&text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// All `.json` files under `path` (or `path` itself when it is a file), sorted.
-pub fn json_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
-    if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut out = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let p = entry?.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "json") {
-                out.push(p);
-            }
+    let mut items = Vec::new();
+    let mut first_error = None;
+    read_file(path, &mut |r| match r {
+        Ok(i) => items.push(i),
+        Err(s) => {
+            first_error.get_or_insert(format!("{}: {}", s.source, s.reason));
         }
+    })
+    .map_err(|s| format!("{}: {}", s.source, s.reason))?;
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(items),
     }
-    out.sort();
-    Ok(out)
 }
 
-/// Every item under `path`; files that cannot be read are listed, not fatal.
+/// Every item under `path` (a file or a directory); unreadable files and items are
+/// listed, not fatal.
 pub fn load_items(path: &Path) -> std::io::Result<(Vec<ConfigurationItem>, Vec<Skipped>)> {
     let mut items = Vec::new();
     let mut skipped = Vec::new();
-    for file in json_files(path)? {
-        match read_items_file(&file) {
-            Ok(mut v) => items.append(&mut v),
-            Err(reason) => skipped.push(Skipped { path: file, reason }),
+    for file in snapshot_files(path)? {
+        if let Err(s) = read_file(&file, &mut |r| match r {
+            Ok(i) => items.push(i),
+            Err(s) => skipped.push(s),
+        }) {
+            skipped.push(s);
         }
     }
     Ok((items, skipped))

@@ -27,7 +27,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -133,14 +133,7 @@ impl Running {
     }
 }
 
-/// A file the endpoint could not load.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    /// The file.
-    pub path: PathBuf,
-    /// Why.
-    pub reason: String,
-}
+pub use crate::scan::source::Skipped;
 
 impl LocalConfig {
     /// An endpoint serving `items`.

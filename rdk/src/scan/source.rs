@@ -58,7 +58,7 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(ItemResult)) -> Result<u64, S
     let label = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| Skipped {
         source: label.clone(),
-        reason: format!("cannot open: {e}"),
+        reason: format!("cannot read: {e}"),
     })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let result = if label.ends_with(".gz") {
