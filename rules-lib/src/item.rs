@@ -524,6 +524,32 @@ fn put_opt(o: &mut Map<String, Value>, key: &str, v: &Option<String>) {
     }
 }
 
+/// Tags written as an object of names to values, or as `[{"key": ..., "value": ...}]`
+/// (`Key`/`Value` too), as different resource types and exports record them.
+pub(crate) fn tags_from_value(v: &Value) -> BTreeMap<String, String> {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    match v {
+        Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), text(v))).collect(),
+        Value::Array(list) => list
+            .iter()
+            .filter_map(|t| {
+                let k = t.get("key").or_else(|| t.get("Key"))?.as_str()?;
+                let v = t
+                    .get("value")
+                    .or_else(|| t.get("Value"))
+                    .map(text)
+                    .unwrap_or_default();
+                Some((k.to_string(), v))
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
 /// serde_json's message without its trailing position (the caller reports it).
 pub(crate) fn json_reason(e: &serde_json::Error) -> String {
     let text = e.to_string();
@@ -639,30 +665,7 @@ impl Fields<'_> {
     fn tags(&self) -> Result<BTreeMap<String, String>, ItemError> {
         match self.0.get("tags") {
             None | Some(Value::Null) => Ok(BTreeMap::new()),
-            Some(Value::Object(m)) => Ok(m
-                .iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        Value::String(s) => s.clone(),
-                        Value::Null => String::new(),
-                        other => other.to_string(),
-                    };
-                    (k.clone(), v)
-                })
-                .collect()),
-            // Some exports list tags as [{"key": "...", "value": "..."}].
-            Some(Value::Array(list)) => Ok(list
-                .iter()
-                .filter_map(|t| {
-                    let k = t.get("key").or_else(|| t.get("Key"))?.as_str()?;
-                    let v = t
-                        .get("value")
-                        .or_else(|| t.get("Value"))
-                        .and_then(Value::as_str)
-                        .unwrap_or("");
-                    Some((k.to_string(), v.to_string()))
-                })
-                .collect()),
+            Some(v @ (Value::Object(_) | Value::Array(_))) => Ok(tags_from_value(v)),
             Some(other) => Err(ItemError::Field {
                 field: "tags".into(),
                 reason: format!(

@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
@@ -105,28 +103,6 @@ const KEYS: [(&str, &str); 6] = [
     ("tag6Key", "tag6Value"),
 ];
 
-fn tags_from(v: &Value) -> BTreeMap<String, String> {
-    match v {
-        Value::Object(m) => m
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-            .collect(),
-        Value::Array(list) => list
-            .iter()
-            .filter_map(|t| {
-                let k = t.get("key").or_else(|| t.get("Key"))?.as_str()?;
-                let v = t
-                    .get("value")
-                    .or_else(|| t.get("Value"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                Some((k.to_string(), v.to_string()))
-            })
-            .collect(),
-        _ => BTreeMap::new(),
-    }
-}
-
 /// The resource's tags, from wherever its type records them (borrowed when the item's
 /// own `tags` has them, as it mostly does).
 pub(crate) fn resource_tags(
@@ -144,7 +120,7 @@ pub(crate) fn resource_tags(
     .into_iter()
     .flatten()
     {
-        let t = tags_from(v);
+        let t = crate::item::tags_from_value(v);
         if !t.is_empty() {
             return std::borrow::Cow::Owned(t);
         }
