@@ -12,6 +12,11 @@ use std::time::Instant;
 use rdk::scan::{scan, source, ScanOptions, Source};
 use serde_json::{Map, Value};
 
+// Scans allocate items on the parsing thread and free them on the workers; glibc's
+// allocator serialises that on an arena lock (measured: 40% of scan time), mimalloc does not.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
