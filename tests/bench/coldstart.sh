@@ -2,7 +2,8 @@
 # Prints, per rule function: the release bootstrap's size and zipped size, then the
 # cold start of one function (process start → first evaluation stored by the local
 # Config endpoint, median of N runs) and its peak RSS.
-# Usage: bash tests/bench/coldstart.sh [runs] [function]
+# Usage: bash tests/bench/coldstart.sh [runs] [function]   (ALL=1 builds every function
+# first; fat LTO makes that about 20 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-15}
@@ -10,7 +11,10 @@ fn=${2:-encrypted-volumes}
 export PATH="$PWD/.venv/bin:$PATH"
 command -v cargo-lambda >/dev/null || { echo "cargo-lambda missing: run bash tests/run-all.sh first (it installs tests/requirements.txt into .venv)" >&2; exit 1; }
 
-(cd functions && cargo lambda build --release --compiler cargo --output-format zip >/dev/null 2>&1 && cargo lambda build --release --compiler cargo >/dev/null 2>&1)
+which=(--bin "$fn")
+[ "${ALL:-}" = 1 ] && which=()
+(cd functions && cargo lambda build --release --compiler cargo --output-format zip "${which[@]}" >/dev/null 2>&1 \
+  && cargo lambda build --release --compiler cargo "${which[@]}" >/dev/null 2>&1)
 printf '%-40s %12s %12s\n' function "bootstrap" "zipped"
 for dir in target/lambda/*/; do
   name=$(basename "$dir")
