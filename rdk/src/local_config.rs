@@ -564,7 +564,7 @@ fn get_resource_config_history(s: &LocalConfig, input: &Value) -> Result<Value, 
         later.is_none_or(|l| t.is_none_or(|t| t <= l))
             && earlier.is_none_or(|e| t.is_none_or(|t| t >= e))
     });
-    history.sort_by(|a, b| b.capture_time.cmp(&a.capture_time));
+    history.sort_by_key(|i| std::cmp::Reverse(i.capture_time));
     if input.get("chronologicalOrder").and_then(Value::as_str) == Some("Forward") {
         history.reverse();
     }

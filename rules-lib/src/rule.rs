@@ -151,7 +151,7 @@ impl RuleSpec {
             .filter(|s| !s.is_empty())
             .map(str::to_ascii_lowercase)
             .collect();
-        if self.resource_types.iter().any(|t| *t == "AWS::::Account") {
+        if self.resource_types.contains(&"AWS::::Account") {
             sets.push("account".into());
         }
         sets.push(self.severity.as_str().into());
@@ -167,7 +167,7 @@ impl RuleSpec {
 
     /// Whether `resource_type` is in scope.
     pub fn in_scope(&self, resource_type: &str) -> bool {
-        self.resource_types.iter().any(|t| *t == resource_type)
+        self.resource_types.contains(&resource_type)
     }
 }
 

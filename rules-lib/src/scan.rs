@@ -90,7 +90,7 @@ impl Scanner {
 
     /// Whether the scan must keep items of this type for [`Scanner::finish`].
     pub fn keeps(&self, resource_type: &str) -> bool {
-        self.snapshot_types.iter().any(|t| *t == resource_type)
+        self.snapshot_types.contains(&resource_type)
     }
 
     /// Judges one item with every applicable rule.

@@ -98,7 +98,7 @@ fn committed_rules_template_is_what_rdk_generates() {
 #[test]
 fn every_template_passes_cfn_lint() {
     let out = Command::new(tool("cfn-lint"))
-        .args(TEMPLATES.map(|t| path(t)))
+        .args(TEMPLATES.map(path))
         .output()
         .expect("cfn-lint runs");
     assert!(

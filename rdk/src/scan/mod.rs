@@ -109,7 +109,7 @@ fn select_rules(
             .iter()
             .filter(|p| {
                 p.required
-                    && !given.is_some_and(|g| g.get(p.name).is_some_and(|v| v.as_str() != Some("")))
+                    && given.is_none_or(|g| g.get(p.name).is_none_or(|v| v.as_str() == Some("")))
             })
             .map(|p| p.name)
             .collect();

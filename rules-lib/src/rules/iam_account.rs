@@ -2,7 +2,7 @@
 
 use crate::error::RuleError;
 use crate::evaluation::{Evaluation, Verdict};
-use crate::iam_api::{IamApi, SdkIamApi};
+use crate::iam_api::SdkIamApi;
 use crate::rule::PeriodicContext;
 
 /// The resource type of account-level results.
@@ -29,7 +29,14 @@ pub(crate) fn account_evaluation(
 pub(crate) fn iam_client(ctx: &PeriodicContext<'_>) -> Result<SdkIamApi, RuleError> {
     ctx.sdk_config
         .map(SdkIamApi::from_sdk_config)
-        .ok_or_else(|| RuleError::Failed("this rule reads IAM and needs AWS credentials (run it as a function, or rdk with --live)".into()))
+        .ok_or_else(|| RuleError::Failed("this rule reads IAM and needs AWS credentials: run it as a deployed function (scans list it as not evaluated)".into()))
+}
+
+/// A periodic rule's answer to a change event: it judges the account, not an item.
+pub(crate) fn periodic_only() -> Verdict {
+    Verdict::not_applicable(
+        "this rule is periodic: it judges the account, not configuration changes",
+    )
 }
 
 #[cfg(test)]
@@ -67,13 +74,3 @@ pub(crate) mod fake {
         }
     }
 }
-
-/// A periodic rule's answer to a change event: it judges the account, not an item.
-pub(crate) fn periodic_only() -> Verdict {
-    Verdict::not_applicable(
-        "this rule is periodic: it judges the account, not configuration changes",
-    )
-}
-
-#[allow(dead_code)]
-fn _assert_object_safe(_: &dyn IamApi) {}
