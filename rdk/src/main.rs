@@ -418,7 +418,7 @@ async fn run(command: Command) -> Result<(), CliError> {
         }
         Command::LocalConfig { items, port } => {
             tracing_subscriber::fmt()
-                .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
+                .with_max_level(tracing::Level::INFO)
                 .with_writer(std::io::stderr)
                 .init();
             let endpoint = match &items {

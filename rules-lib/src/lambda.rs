@@ -107,19 +107,26 @@ pub fn init_tracing() {
             })
         })
         .unwrap_or_else(|| "info".into());
-    // The SDK's own chatter stays at warn unless asked for explicitly.
-    let filter =
-        tracing_subscriber::EnvFilter::try_new(format!("warn,rules_lib={level},functions={level}"))
-            .or_else(|_| tracing_subscriber::EnvFilter::try_new(&level))
-            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    // The SDK's own chatter stays at warn unless asked for explicitly. `Targets` takes
+    // `target=level` directives (RUST_LOG's common form) without pulling in a regex
+    // engine, which keeps the function binary smaller.
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter: Targets = format!("warn,rules_lib={level},functions={level}")
+        .parse()
+        .or_else(|_| level.parse())
+        .unwrap_or_else(|_| Targets::new().with_default(LevelFilter::INFO));
+    let layer = tracing_subscriber::fmt::layer()
         .json()
         .flatten_event(true)
         .with_current_span(false)
         .with_span_list(false)
         .with_target(false)
-        .with_ansi(false)
-        .with_env_filter(filter)
+        .with_ansi(false);
+    let _ = tracing_subscriber::registry()
+        .with(layer)
+        .with(filter)
         .try_init();
 }
 
