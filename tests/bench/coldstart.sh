@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints, per rule function: the release bootstrap's size and zipped size, then the
+# Prints, per rule function: the bootstrap's size (the `lambda` profile Lambda packages use) and zipped size, then the
 # cold start of one function (process start → first evaluation stored by the local
 # Config endpoint, median of N runs) and its peak RSS.
 # Usage: bash tests/bench/coldstart.sh [runs] [function]   (ALL=1 builds every function
@@ -13,8 +13,8 @@ command -v cargo-lambda >/dev/null || { echo "cargo-lambda missing: run bash tes
 
 which=(--bin "$fn")
 [ "${ALL:-}" = 1 ] && which=()
-(cd functions && cargo lambda build --release --compiler cargo --output-format zip "${which[@]}" >/dev/null 2>&1 \
-  && cargo lambda build --release --compiler cargo "${which[@]}" >/dev/null 2>&1)
+(cd functions && cargo lambda build --profile lambda --compiler cargo --output-format zip "${which[@]}" >/dev/null 2>&1 \
+  && cargo lambda build --profile lambda --compiler cargo "${which[@]}" >/dev/null 2>&1)
 printf '%-40s %12s %12s\n' function "bootstrap" "zipped"
 for dir in target/lambda/*/; do
   name=$(basename "$dir")

@@ -392,7 +392,7 @@ fn pipeline_is_v2_with_encrypted_artifacts_build_approval_and_three_deploys() {
     let buildspec = std::fs::read_to_string(path("buildspec.yml")).unwrap();
     for needle in [
         "bash tests/run-all.sh",
-        "cargo-lambda lambda build --release --arm64",
+        "cargo-lambda lambda build --profile lambda --arm64",
         "create-rule-template --all",
         "aws s3 cp",
     ] {
