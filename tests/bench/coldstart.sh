@@ -16,7 +16,9 @@ which=(--bin "$fn")
 (cd functions && cargo lambda build --profile lambda --compiler cargo --output-format zip "${which[@]}" >/dev/null 2>&1 \
   && cargo lambda build --profile lambda --compiler cargo "${which[@]}" >/dev/null 2>&1)
 printf '%-40s %12s %12s\n' function "bootstrap" "zipped"
-for dir in target/lambda/*/; do
+dirs=(target/lambda/"$fn"/)
+[ "${ALL:-}" = 1 ] && dirs=(target/lambda/*/)
+for dir in "${dirs[@]}"; do
   name=$(basename "$dir")
   [ -f "$dir/bootstrap" ] || continue
   awk -v n="$name" -v b="$(stat -c %s "$dir/bootstrap")" -v z="$(stat -c %s "$dir/bootstrap.zip")" \
