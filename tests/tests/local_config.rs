@@ -36,6 +36,19 @@ fn code<E: aws_sdk_config::error::ProvideErrorMetadata>(e: &E) -> String {
     e.code().unwrap_or("").to_string()
 }
 
+/// ferrule's own ConfigApi (aws-sdk-config underneath) pointed at the endpoint.
+async fn ferrule_api(url: &str) -> SdkConfigApi {
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(url)
+        .credentials_provider(aws_sdk_config::config::Credentials::new(
+            "a", "b", None, None, "t",
+        ))
+        .load()
+        .await;
+    SdkConfigApi::from_sdk_config(&sdk)
+}
+
 #[tokio::test]
 async fn put_evaluations_enforces_the_service_limits() {
     let (endpoint, client, _) = start(Vec::new()).await;
@@ -181,15 +194,7 @@ async fn compliance_details_page_by_100_and_filter_by_type() {
     assert_eq!(first.evaluation_results().len(), 100);
     assert!(first.next_token().is_some());
     // ferrule's own reader pages through and asks only for COMPLIANT and NON_COMPLIANT.
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(url)
-        .credentials_provider(aws_sdk_config::config::Credentials::new(
-            "a", "b", None, None, "t",
-        ))
-        .load()
-        .await;
-    let api = SdkConfigApi::from_sdk_config(&sdk);
+    let api = ferrule_api(&url).await;
     assert_eq!(api.compliance_results("paged").await.unwrap().len(), 125);
 }
 
@@ -197,15 +202,7 @@ async fn compliance_details_page_by_100_and_filter_by_type() {
 async fn reads_serve_items_in_api_shape_with_unprocessed_keys_retried() {
     let dir = fixture("encrypted-volumes");
     let (endpoint, _client, url) = start(rdk::input::load_items(&dir).unwrap().0).await;
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(url)
-        .credentials_provider(aws_sdk_config::config::Credentials::new(
-            "a", "b", None, None, "t",
-        ))
-        .load()
-        .await;
-    let api = SdkConfigApi::from_sdk_config(&sdk);
+    let api = ferrule_api(&url).await;
     let keys = api
         .list_discovered_resources("AWS::EC2::Volume")
         .await
