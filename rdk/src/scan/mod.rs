@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::commands::CliError;
 use report::{NotEvaluated, ScanReport};
-use source::{ItemResult, Skipped};
+use source::{ItemResult, RawItem, Skipped};
 
 /// Where the items come from.
 #[derive(Debug, Clone)]
@@ -168,9 +168,17 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
     let mut evaluations: Vec<ScanEvaluation> = Vec::new();
     let mut producer_error = None;
 
-    let (item_tx, item_rx) = sync_channel::<Vec<ConfigurationItem>>(workers * 4);
+    // Workers read each item (the costly part: JSON to a tree to a ConfigurationItem)
+    // and judge it; this thread only finds where each item starts and ends.
+    type Done = (
+        Vec<ScanEvaluation>,
+        Vec<Skipped>,
+        Vec<ConfigurationItem>,
+        usize,
+    );
+    let (item_tx, item_rx) = sync_channel::<Vec<RawItem>>(workers * 4);
     let item_rx = Mutex::new(item_rx);
-    let (res_tx, res_rx) = channel::<(Vec<ScanEvaluation>, Vec<Skipped>)>();
+    let (res_tx, res_rx) = channel::<Done>();
     let mut item_skipped: Vec<Skipped> = Vec::new();
     std::thread::scope(|s| {
         for _ in 0..workers {
@@ -181,18 +189,31 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                     Ok(b) => b,
                     Err(_) => return,
                 };
-                let mut evals = Vec::with_capacity(batch.len() * 2);
+                let mut evals = Vec::with_capacity(batch.len() * 3);
                 let mut failed = Vec::new();
-                for item in &batch {
-                    match scanner.evaluate(item) {
+                let mut kept = Vec::new();
+                let mut parsed = 0;
+                for raw in batch {
+                    let item = match raw.parse() {
+                        Ok(item) => item,
+                        Err(k) => {
+                            failed.push(k);
+                            continue;
+                        }
+                    };
+                    parsed += 1;
+                    match scanner.evaluate(&item) {
                         Ok(e) => evals.extend(e),
                         Err(e) => failed.push(Skipped {
                             source: format!("{} {}", item.resource_type, item.resource_id),
                             reason: e.to_string(),
                         }),
                     }
+                    if scanner.keeps(&item.resource_type) {
+                        kept.push(item);
+                    }
                 }
-                if res_tx.send((evals, failed)).is_err() {
+                if res_tx.send((evals, failed, kept, parsed)).is_err() {
                     return;
                 }
             });
@@ -200,24 +221,19 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
         drop(res_tx);
 
         let mut batch = Vec::with_capacity(BATCH);
-        let mut sink = |r: ItemResult| match r {
-            Ok(item) => {
-                items += 1;
-                if scanner.keeps(&item.resource_type) {
-                    kept.push(item.clone());
-                }
-                batch.push(item);
-                if batch.len() == BATCH {
-                    progress.set_position(items as u64);
-                    let _ = item_tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-                }
+        let mut seen = 0u64;
+        let mut sink = |raw: RawItem| {
+            seen += 1;
+            batch.push(raw);
+            if batch.len() == BATCH {
+                progress.set_position(seen);
+                let _ = item_tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
             }
-            Err(k) => item_skipped.push(k),
         };
         match &opts.source {
             Source::Sample => {
                 if let Err(reason) =
-                    source::stream(source::SAMPLE_ACCOUNT, "bundled sample account", &mut sink)
+                    source::stream_raw(source::SAMPLE_ACCOUNT, "bundled sample account", &mut sink)
                 {
                     producer_error = Some(CliError::failed(format!(
                         "the bundled sample account is unreadable: {reason}"
@@ -246,7 +262,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                     };
                     for f in files {
                         progress.set_message(f.display().to_string());
-                        match source::read_file(&f, &mut sink) {
+                        match source::read_file_raw(&f, &mut sink) {
                             Ok(n) => bytes += n,
                             Err(k) => skipped.push(k),
                         }
@@ -254,7 +270,13 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                 }
             }
             Source::Live { region, profile } => {
-                if let Err(e) = live_items(&selected, region.clone(), profile.clone(), &mut sink) {
+                let mut live_sink = |r: ItemResult| match r {
+                    Ok(item) => sink(RawItem::ready(item)),
+                    Err(k) => item_skipped.push(k),
+                };
+                if let Err(e) =
+                    live_items(&selected, region.clone(), profile.clone(), &mut live_sink)
+                {
                     producer_error = Some(e);
                 }
             }
@@ -263,13 +285,17 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
             let _ = item_tx.send(batch);
         }
         drop(item_tx);
-        for (evals, failed) in res_rx {
+        for (evals, failed, kept_items, parsed) in res_rx {
             evaluations.extend(evals);
             skipped.extend(failed);
+            kept.extend(kept_items);
+            items += parsed;
         }
     });
     progress.finish_and_clear();
     skipped.extend(item_skipped);
+    // Workers finish in any order: keep the report stable.
+    skipped.sort_by(|a, b| a.source.cmp(&b.source));
     if let Some(e) = producer_error {
         return Err(e);
     }

@@ -7,8 +7,11 @@ use std::fmt;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use rules_lib::ConfigurationItem;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// The bundled sample account: a Config snapshot built from the repository's fixtures
@@ -27,8 +30,51 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// What a reader hands to the scan: an item, or an item that could not be read.
+/// What a reader hands over: an item, or an item that could not be read.
 pub type ItemResult = Result<ConfigurationItem, Skipped>;
+
+/// One item as the stream found it, not yet read into a [`ConfigurationItem`]: scans
+/// hand these to their workers, so the expensive reading runs on every core while the
+/// stream itself only finds where each item starts and ends.
+pub struct RawItem {
+    raw: Raw,
+    label: Arc<str>,
+    index: usize,
+}
+
+enum Raw {
+    Text(Box<RawValue>),
+    Value(Value),
+    Item(ConfigurationItem),
+}
+
+impl RawItem {
+    /// An item that is already read (the live source).
+    pub fn ready(item: ConfigurationItem) -> Self {
+        Self {
+            raw: Raw::Item(item),
+            label: Arc::from(""),
+            index: 0,
+        }
+    }
+
+    /// Reads the item; a malformed one names its file and position in the file.
+    pub fn parse(self) -> ItemResult {
+        let skipped = |reason: String| Skipped {
+            source: format!("{}: item #{}", self.label, self.index),
+            reason,
+        };
+        let value = match self.raw {
+            Raw::Item(item) => return Ok(item),
+            Raw::Value(v) => v,
+            Raw::Text(text) => match serde_json::from_str::<Value>(text.get()) {
+                Ok(v) => v,
+                Err(e) => return Err(skipped(format!("invalid JSON: {e}"))),
+            },
+        };
+        ConfigurationItem::from_owned(value).map_err(|e| skipped(e.to_string()))
+    }
+}
 
 /// Every `.json` and `.json.gz` file under `path` (or `path` itself), sorted.
 pub fn snapshot_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
@@ -52,9 +98,14 @@ pub fn snapshot_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Streams the items of one file to `sink`; a file that cannot be read at all is one
-/// [`Skipped`] naming the file and the position.
+/// Streams the items of one file to `sink`, read; a file that cannot be read at all is
+/// one [`Skipped`] naming the file and the position.
 pub fn read_file(path: &Path, sink: &mut dyn FnMut(ItemResult)) -> Result<u64, Skipped> {
+    read_file_raw(path, &mut |raw| sink(raw.parse()))
+}
+
+/// Streams the items of one file to `sink` as [`RawItem`]s.
+pub fn read_file_raw(path: &Path, sink: &mut dyn FnMut(RawItem)) -> Result<u64, Skipped> {
     let label = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| Skipped {
         source: label.clone(),
@@ -62,9 +113,9 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(ItemResult)) -> Result<u64, S
     })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let result = if label.ends_with(".gz") {
-        stream(flate2::read::MultiGzDecoder::new(file), &label, sink)
+        stream_raw(flate2::read::MultiGzDecoder::new(file), &label, sink)
     } else {
-        stream(file, &label, sink)
+        stream_raw(file, &label, sink)
     };
     result.map(|_| size).map_err(|reason| Skipped {
         source: label,
@@ -72,18 +123,29 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(ItemResult)) -> Result<u64, S
     })
 }
 
-/// Streams the items of a reader: a snapshot document, a list, one item, or an invoking
-/// event wrapping one item. Items are handed over one at a time as they are parsed.
+/// Streams the items of a reader, read: a snapshot document, a list, one item, or an
+/// invoking event wrapping one item. Items are handed over one at a time.
 pub fn stream<R: Read>(
     reader: R,
     label: &str,
     sink: &mut dyn FnMut(ItemResult),
 ) -> Result<(), String> {
+    stream_raw(reader, label, &mut |raw| sink(raw.parse()))
+}
+
+/// Streams the items of a reader as [`RawItem`]s. Only the document's structure is
+/// parsed here; each item's text is handed over whole.
+pub fn stream_raw<R: Read>(
+    reader: R,
+    label: &str,
+    sink: &mut dyn FnMut(RawItem),
+) -> Result<(), String> {
     let mut de =
         serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, reader));
     let mut index = 0usize;
+    let label: Arc<str> = Arc::from(label);
     TopLevel {
-        label,
+        label: &label,
         sink,
         index: &mut index,
     }
@@ -109,16 +171,9 @@ fn short(e: &serde_json::Error) -> String {
         .map_or(t.clone(), |i| t[..i].to_string())
 }
 
-fn item_from(v: Value, label: &str, index: usize) -> ItemResult {
-    ConfigurationItem::from_owned(v).map_err(|e| Skipped {
-        source: format!("{label}: item #{index}"),
-        reason: e.to_string(),
-    })
-}
-
 struct TopLevel<'a, 'b> {
-    label: &'a str,
-    sink: &'b mut dyn FnMut(ItemResult),
+    label: &'a Arc<str>,
+    sink: &'b mut dyn FnMut(RawItem),
     index: &'b mut usize,
 }
 
@@ -137,8 +192,12 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(v) = seq.next_element::<Value>()? {
-            (self.sink)(item_from(v, self.label, *self.index));
+        while let Some(text) = seq.next_element::<Box<RawValue>>()? {
+            (self.sink)(RawItem {
+                raw: Raw::Text(text),
+                label: Arc::clone(self.label),
+                index: *self.index,
+            });
             *self.index += 1;
         }
         Ok(())
@@ -171,7 +230,11 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
                 }
                 None => Value::Object(rest),
             };
-            (self.sink)(item_from(v, self.label, *self.index));
+            (self.sink)(RawItem {
+                raw: Raw::Value(v),
+                label: Arc::clone(self.label),
+                index: *self.index,
+            });
             *self.index += 1;
         }
         Ok(())
@@ -179,8 +242,8 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
 }
 
 struct Items<'a, 'b> {
-    label: &'a str,
-    sink: &'b mut dyn FnMut(ItemResult),
+    label: &'a Arc<str>,
+    sink: &'b mut dyn FnMut(RawItem),
     index: &'b mut usize,
 }
 
@@ -197,8 +260,12 @@ impl<'de> Visitor<'de> for Items<'_, '_> {
         f.write_str("a list of configuration items")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(v) = seq.next_element::<Value>()? {
-            (self.sink)(item_from(v, self.label, *self.index));
+        while let Some(text) = seq.next_element::<Box<RawValue>>()? {
+            (self.sink)(RawItem {
+                raw: Raw::Text(text),
+                label: Arc::clone(self.label),
+                index: *self.index,
+            });
             *self.index += 1;
         }
         Ok(())
