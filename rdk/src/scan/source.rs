@@ -45,14 +45,14 @@ pub struct RawItem {
 enum Raw {
     Text(Box<RawValue>),
     Value(Value),
-    Item(ConfigurationItem),
+    Item(Box<ConfigurationItem>),
 }
 
 impl RawItem {
     /// An item that is already read (the live source).
     pub fn ready(item: ConfigurationItem) -> Self {
         Self {
-            raw: Raw::Item(item),
+            raw: Raw::Item(Box::new(item)),
             label: Arc::from(""),
             index: 0,
         }
@@ -65,7 +65,7 @@ impl RawItem {
             reason,
         };
         let value = match self.raw {
-            Raw::Item(item) => return Ok(item),
+            Raw::Item(item) => return Ok(*item),
             Raw::Value(v) => v,
             Raw::Text(text) => match serde_json::from_str::<Value>(text.get()) {
                 Ok(v) => v,
