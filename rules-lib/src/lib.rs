@@ -33,6 +33,7 @@ pub mod lambda;
 pub mod network;
 pub mod params;
 pub mod policy;
+pub mod preventive;
 pub mod retry;
 pub mod rule;
 pub mod rules;

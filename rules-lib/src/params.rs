@@ -157,6 +157,35 @@ pub struct RuntimeOptions {
 }
 
 impl Params {
+    /// Every value the parameters hold, as JSON text and numbers (list elements and port
+    /// range ends one by one): what a value known only at deploy time might equal when
+    /// a rule compares it with a parameter (used by `rdk check`).
+    pub fn candidate_values(&self) -> Vec<serde_json::Value> {
+        use serde_json::Value;
+        let mut out: Vec<Value> = Vec::new();
+        let mut add = |v: Value| {
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        };
+        for v in self.values.values() {
+            match v {
+                ParamValue::String(s) => add(Value::String(s.clone())),
+                ParamValue::Int(i) => {
+                    add(Value::from(*i));
+                    add(Value::String(i.to_string()));
+                }
+                ParamValue::Bool(_) => {}
+                ParamValue::List(l) => l.iter().for_each(|s| add(Value::String(s.clone()))),
+                ParamValue::Ports(p) => p.iter().for_each(|(a, b)| {
+                    add(Value::from(*a));
+                    add(Value::from(*b));
+                }),
+            }
+        }
+        out
+    }
+
     /// Checks `raw` against `specs` and parses every value. Runtime parameters
     /// ([`RUNTIME_PARAMETERS`]) are accepted for every rule and returned separately.
     pub fn parse(
