@@ -4,6 +4,7 @@
 //! endpoint in-process; the binary is `src/main.rs`.
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod commands;
 pub mod create;
 pub mod fixtures;

@@ -114,6 +114,36 @@ enum Command {
         #[arg(long, value_enum, default_value = "low")]
         min_severity: SeverityArg,
     },
+    /// Judge CloudFormation templates (YAML or JSON; SAM and cdk synth output too) with the
+    /// same rules, before deploy. Exit 0: nothing mandatory violated; 1: a mandatory
+    /// violation; 2: unreadable input, an unknown rule or an invalid policy file.
+    Check {
+        /// Template files, or directories to walk for .yaml, .yml, .json and .template files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Only these rules (comma-separated); default: the catalog, less what the policy disables.
+        #[arg(long, value_delimiter = ',')]
+        rules: Vec<String>,
+        /// A policy file: per rule, enforcement (mandatory, advisory, disabled) and parameters.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Rule parameters: {"rule-name": {"param": "value"}}, as the Config rules take them.
+        #[arg(long)]
+        parameters_file: Option<PathBuf>,
+        /// Template parameter values: Key=Value ... or file://params.json (the aws
+        /// cloudformation and CodePipeline formats).
+        #[arg(long, num_args = 1..)]
+        parameter_overrides: Vec<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: rdk::scan::report::ScanFormat,
+        /// Write the report here instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Only violations of rules at or above this severity fail the check (default: the
+        /// policy's minSeverity, else low).
+        #[arg(long, value_enum)]
+        min_severity: Option<SeverityArg>,
+    },
     /// Generate the CloudFormation template of the rules (functions, roles, log groups,
     /// permissions, Config rules) from the catalog.
     CreateRuleTemplate {
@@ -362,19 +392,7 @@ async fn run(command: Command) -> Result<(), CliError> {
                 .await
                 .map_err(|e| CliError::failed(e.to_string()))??;
             let text = report.render(format);
-            match &output {
-                Some(path) => {
-                    let tmp = path.with_extension("tmp");
-                    std::fs::write(&tmp, &text)
-                        .and_then(|_| std::fs::rename(&tmp, path))
-                        .map_err(|e| {
-                            CliError::failed(format!("{}: cannot write: {e}", path.display()))
-                        })?;
-                    eprintln!("rdk: wrote the {format:?} report to {}", path.display());
-                }
-                None => std::io::Write::write_all(&mut out, text.as_bytes())
-                    .map_err(|e| CliError::failed(e.to_string()))?,
-            }
+            write_report(output.as_deref(), &text, &mut out)?;
             let min: rules_lib::Severity = min_severity.into();
             let failures = report.failures(min);
             if fail_on.contains(&FailOn::NonCompliant) && failures > 0 {
@@ -387,6 +405,63 @@ async fn run(command: Command) -> Result<(), CliError> {
                 return Err(CliError::failed(format!(
                     "{} inputs could not be read (--fail-on skipped)",
                     report.skipped.len()
+                )));
+            }
+            Ok(())
+        }
+        Command::Check {
+            paths,
+            rules,
+            policy,
+            parameters_file,
+            parameter_overrides,
+            format,
+            output,
+            min_severity,
+        } => {
+            use rdk::check::{check, policy::Policy, CheckOptions};
+            let policy = match &policy {
+                Some(p) => Policy::read(p)?,
+                None => Policy::default(),
+            };
+            let parameters = match &parameters_file {
+                Some(p) => rdk::scan::read_parameters_file(p)?,
+                None => Default::default(),
+            };
+            let min: rules_lib::Severity = min_severity
+                .map(Into::into)
+                .or(policy.min_severity)
+                .unwrap_or(rules_lib::Severity::Low);
+            let opts = CheckOptions {
+                paths,
+                rules,
+                policy,
+                parameters,
+                overrides: rdk::check::policy::parse_overrides(&parameter_overrides)?,
+            };
+            let run = tokio::task::spawn_blocking(move || check(&opts))
+                .await
+                .map_err(|e| CliError::failed(e.to_string()))??;
+            for w in run.warnings.iter().take(20) {
+                eprintln!("rdk: warning: {w}");
+            }
+            for m in &run.malformed {
+                eprintln!("rdk: {m}");
+            }
+            let text = run.report.render(format);
+            write_report(output.as_deref(), &text, &mut out)?;
+            if !run.malformed.is_empty() {
+                return Err(CliError::input(format!(
+                    "{} template(s) could not be read; first: {} (fix the template; every other file was judged)",
+                    run.malformed.len(),
+                    run.malformed[0]
+                )));
+            }
+            let failures = run.report.failures(min);
+            if failures > 0 {
+                return Err(CliError::failed(format!(
+                    "{failures} mandatory violation(s) of rules at or above {} severity",
+                    min.as_str()
                 )));
             }
             Ok(())
@@ -453,5 +528,34 @@ async fn run(command: Command) -> Result<(), CliError> {
                 .await
                 .map_err(|e| CliError::failed(e.to_string()))
         }
+    }
+}
+
+/// Writes a report to `--output` (beside, then renamed: never a half-written file, and
+/// no `.tmp` left behind on failure) or to stdout.
+fn write_report(
+    output: Option<&std::path::Path>,
+    text: &str,
+    out: &mut impl std::io::Write,
+) -> Result<(), CliError> {
+    match output {
+        Some(path) => {
+            let mut tmp = path.as_os_str().to_owned();
+            tmp.push(".tmp");
+            let tmp = PathBuf::from(tmp);
+            let result = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, path));
+            if let Err(e) = result {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(CliError::failed(format!(
+                    "{}: cannot write: {e}",
+                    path.display()
+                )));
+            }
+            eprintln!("rdk: wrote the report to {}", path.display());
+            Ok(())
+        }
+        None => out
+            .write_all(text.as_bytes())
+            .map_err(|e| CliError::failed(e.to_string())),
     }
 }

@@ -89,12 +89,13 @@ pub fn read_parameters_file(path: &std::path::Path) -> Result<Map<String, Value>
 
 /// Chooses the rules: the named ones (their parameters must be valid), or every rule
 /// whose required parameters are given (the others are reported as not evaluated).
-fn select_rules(
-    opts: &ScanOptions,
+pub(crate) fn select_rules(
+    names: &[String],
+    parameters: &Map<String, Value>,
 ) -> Result<(Vec<&'static dyn Rule>, Vec<NotEvaluated>), CliError> {
-    if !opts.rules.is_empty() {
+    if !names.is_empty() {
         let mut out = Vec::new();
-        for name in &opts.rules {
+        for name in names {
             out.push(crate::commands::find_rule(name)?);
         }
         return Ok((out, Vec::new()));
@@ -103,7 +104,7 @@ fn select_rules(
     let mut skipped = Vec::new();
     for rule in rules::catalog() {
         let spec = rule.spec();
-        let given = opts.parameters.get(spec.name).and_then(Value::as_object);
+        let given = parameters.get(spec.name).and_then(Value::as_object);
         let missing: Vec<&str> = spec
             .parameters
             .iter()
@@ -143,7 +144,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
         parameters,
         ..opts.clone()
     };
-    let (selected, mut not_evaluated) = select_rules(&opts)?;
+    let (selected, mut not_evaluated) = select_rules(&opts.rules, &opts.parameters)?;
     let scanner = Scanner::new(&selected, &opts.parameters, Timestamp::now())
         .map_err(|e| CliError::input(e.to_string()))?;
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -320,6 +321,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
             ))
     });
     Ok(ScanReport {
+        kind: report::ReportKind::Scan,
         evaluations,
         skipped,
         not_evaluated,

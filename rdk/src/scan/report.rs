@@ -3,12 +3,114 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use rules_lib::preventive::{CheckCompliance, PropertyRef};
 use rules_lib::scan::ScanEvaluation;
-use rules_lib::{Compliance, Severity};
+use rules_lib::Severity;
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::source::Skipped;
+
+/// One evaluation as a report shows it: a scan's (a configuration item judged) or a
+/// check's (a template resource judged, with enforcement and a location). Every format
+/// is written from this, once, for both.
+pub trait Finding: Serialize {
+    /// The rule.
+    fn rule(&self) -> &'static str;
+    /// The resource type (AWS::...).
+    fn resource_type(&self) -> &str;
+    /// The resource id (or logical ID).
+    fn resource_id(&self) -> &str;
+    /// The verdict.
+    fn outcome(&self) -> CheckCompliance;
+    /// Why, when there is something to say.
+    fn annotation(&self) -> Option<&str>;
+    /// The rule's severity.
+    fn severity(&self) -> Severity;
+    /// Where it stands in a file (templates only).
+    fn location(&self) -> Option<&Location> {
+        None
+    }
+    /// Mandatory or advisory (checks only).
+    fn enforcement(&self) -> Option<Enforcement> {
+        None
+    }
+    /// Why it is suppressed, when it is (checks only).
+    fn suppressed(&self) -> Option<&str> {
+        None
+    }
+    /// Whether this evaluation fails a gate: NON_COMPLIANT, not suppressed, not advisory.
+    fn is_violation(&self) -> bool {
+        self.outcome() == CheckCompliance::NonCompliant
+            && self.suppressed().is_none()
+            && self.enforcement() != Some(Enforcement::Advisory)
+    }
+}
+
+impl Finding for ScanEvaluation {
+    fn rule(&self) -> &'static str {
+        self.config_rule_name
+    }
+    fn resource_type(&self) -> &str {
+        &self.evaluation.compliance_resource_type
+    }
+    fn resource_id(&self) -> &str {
+        &self.evaluation.compliance_resource_id
+    }
+    fn outcome(&self) -> CheckCompliance {
+        self.evaluation.compliance_type.into()
+    }
+    fn annotation(&self) -> Option<&str> {
+        self.evaluation.annotation.as_deref()
+    }
+    fn severity(&self) -> Severity {
+        self.severity
+    }
+}
+
+/// How a policy enforces a rule (`rdk check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Enforcement {
+    /// A violation fails the check (exit 1).
+    Mandatory,
+    /// A violation is reported and does not fail the check.
+    Advisory,
+}
+
+impl Enforcement {
+    /// Lower-case name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Mandatory => "mandatory",
+            Self::Advisory => "advisory",
+        }
+    }
+}
+
+/// Where an evaluation points in a file: the resource, and the offending property when
+/// there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The file, as given or found.
+    pub file: String,
+    /// The resource's line (1-based).
+    pub line: u32,
+    /// The resource's column (1-based).
+    pub column: u32,
+    /// The property the verdict points at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub property: Option<PropertyRef>,
+}
+
+impl Location {
+    /// The most precise line and column: the property's, else the resource's.
+    pub fn best(&self) -> (u32, u32) {
+        self.property
+            .as_ref()
+            .map_or((self.line, self.column), |p| (p.pos.line, p.pos.column))
+    }
+}
 
 /// Output format of `rdk scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -35,18 +137,26 @@ pub struct Counts {
     pub non_compliant: usize,
     /// NOT_APPLICABLE.
     pub not_applicable: usize,
+    /// INSUFFICIENT_DATA (checks only: a verdict that depends on deploy-time values).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub insufficient_data: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Counts {
-    fn add(&mut self, c: Compliance) {
+    fn add(&mut self, c: CheckCompliance) {
         match c {
-            Compliance::Compliant => self.compliant += 1,
-            Compliance::NonCompliant => self.non_compliant += 1,
-            Compliance::NotApplicable => self.not_applicable += 1,
+            CheckCompliance::Compliant => self.compliant += 1,
+            CheckCompliance::NonCompliant => self.non_compliant += 1,
+            CheckCompliance::NotApplicable => self.not_applicable += 1,
+            CheckCompliance::InsufficientData => self.insufficient_data += 1,
         }
     }
     fn total(&self) -> usize {
-        self.compliant + self.non_compliant + self.not_applicable
+        self.compliant + self.non_compliant + self.not_applicable + self.insufficient_data
     }
 }
 
@@ -59,29 +169,75 @@ pub struct NotEvaluated {
     pub reason: String,
 }
 
-/// Everything a scan produced.
-#[derive(Debug, Default)]
-pub struct ScanReport {
+/// What a report is about: titles and the unit of input differ, nothing else.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReportKind {
+    /// `rdk scan`: configuration items.
+    #[default]
+    Scan,
+    /// `rdk check`: infrastructure-code files.
+    Check,
+}
+
+impl ReportKind {
+    fn title(&self) -> &'static str {
+        match self {
+            Self::Scan => "ferrule scan",
+            Self::Check => "ferrule check",
+        }
+    }
+    fn unit(&self) -> &'static str {
+        match self {
+            Self::Scan => "items",
+            Self::Check => "templates",
+        }
+    }
+}
+
+/// Everything a scan or a check produced.
+#[derive(Debug)]
+pub struct Report<F> {
+    /// Scan or check.
+    pub kind: ReportKind,
     /// Every evaluation, in a stable order (rule, resource type, resource id).
-    pub evaluations: Vec<ScanEvaluation>,
-    /// Inputs that could not be read.
+    pub evaluations: Vec<F>,
+    /// Inputs that could not be read (or were not templates).
     pub skipped: Vec<Skipped>,
     /// Rules that could not be judged.
     pub not_evaluated: Vec<NotEvaluated>,
-    /// Items read.
+    /// Items (scan) or templates (check) read.
     pub items: usize,
     /// Bytes read (files).
     pub bytes: u64,
     /// Wall time in seconds.
     pub seconds: f64,
-    /// Severity of each rule in the scan.
+    /// Severity of each rule in the run.
     pub severities: BTreeMap<&'static str, Severity>,
-    /// Description of each rule in the scan.
+    /// Description of each rule in the run.
     pub descriptions: BTreeMap<&'static str, &'static str>,
 }
 
-impl ScanReport {
-    /// Counts per rule (every rule of the scan, judged or not).
+impl<F> Default for Report<F> {
+    fn default() -> Self {
+        Self {
+            kind: ReportKind::Scan,
+            evaluations: Vec::new(),
+            skipped: Vec::new(),
+            not_evaluated: Vec::new(),
+            items: 0,
+            bytes: 0,
+            seconds: 0.0,
+            severities: BTreeMap::new(),
+            descriptions: BTreeMap::new(),
+        }
+    }
+}
+
+/// What `rdk scan` produced.
+pub type ScanReport = Report<ScanEvaluation>;
+
+impl<F: Finding> Report<F> {
+    /// Counts per rule (every rule of the run, judged or not).
     pub fn by_rule(&self) -> BTreeMap<&'static str, Counts> {
         let mut m: BTreeMap<&'static str, Counts> = self
             .severities
@@ -89,9 +245,7 @@ impl ScanReport {
             .map(|r| (*r, Counts::default()))
             .collect();
         for e in &self.evaluations {
-            m.entry(e.config_rule_name)
-                .or_default()
-                .add(e.evaluation.compliance_type);
+            m.entry(e.rule()).or_default().add(e.outcome());
         }
         m
     }
@@ -100,9 +254,7 @@ impl ScanReport {
     pub fn by_resource_type(&self) -> BTreeMap<&str, Counts> {
         let mut m: BTreeMap<&str, Counts> = BTreeMap::new();
         for e in &self.evaluations {
-            m.entry(e.evaluation.compliance_resource_type.as_str())
-                .or_default()
-                .add(e.evaluation.compliance_type);
+            m.entry(e.resource_type()).or_default().add(e.outcome());
         }
         m
     }
@@ -111,18 +263,16 @@ impl ScanReport {
     pub fn totals(&self) -> Counts {
         let mut c = Counts::default();
         for e in &self.evaluations {
-            c.add(e.evaluation.compliance_type);
+            c.add(e.outcome());
         }
         c
     }
 
-    /// NON_COMPLIANT evaluations of rules at or above `min`.
+    /// Violations (NON_COMPLIANT, not suppressed, not advisory) of rules at or above `min`.
     pub fn failures(&self, min: Severity) -> usize {
         self.evaluations
             .iter()
-            .filter(|e| {
-                e.evaluation.compliance_type == Compliance::NonCompliant && e.severity >= min
-            })
+            .filter(|e| e.is_violation() && e.severity() >= min)
             .count()
     }
 
@@ -133,12 +283,12 @@ impl ScanReport {
             .by_rule()
             .into_iter()
             .map(|(r, c)| {
-                let mut v = serde_json::to_value(c).unwrap();
+                let mut v = serde_json::to_value(c).unwrap_or_default();
                 v["severity"] = json!(self.severities.get(r).map(|s| s.as_str()));
                 (r.to_string(), v)
             })
             .collect();
-        json!({
+        let mut summary = json!({
             "items": self.items,
             "evaluations": self.evaluations.len(),
             "compliant": t.compliant,
@@ -151,7 +301,31 @@ impl ScanReport {
             "byResourceType": self.by_resource_type(),
             "bytesRead": self.bytes,
             "seconds": (self.seconds * 1000.0).round() / 1000.0,
-        })
+        });
+        if self.kind == ReportKind::Check {
+            summary["templates"] = json!(self.items);
+            summary["insufficientData"] = json!(t.insufficient_data);
+            summary["violations"] = json!(self.failures(Severity::Low));
+            summary["advisory"] = json!(self
+                .evaluations
+                .iter()
+                .filter(|e| e.outcome() == CheckCompliance::NonCompliant
+                    && e.suppressed().is_none()
+                    && e.enforcement() == Some(Enforcement::Advisory))
+                .count());
+            let suppressed: Vec<Value> = self
+                .evaluations
+                .iter()
+                .filter_map(|e| {
+                    e.suppressed().map(|why| {
+                        json!({"ConfigRuleName": e.rule(), "ComplianceResourceId": e.resource_id(),
+                               "ComplianceType": e.outcome().as_str(), "Reason": why, "Location": e.location()})
+                    })
+                })
+                .collect();
+            summary["suppressions"] = Value::Array(suppressed);
+        }
+        summary
     }
 
     /// Writes the report in `format`.
@@ -159,51 +333,92 @@ impl ScanReport {
         match format {
             ScanFormat::Json => {
                 let v = json!({"summary": self.summary_json(), "evaluations": self.evaluations});
-                serde_json::to_string_pretty(&v).unwrap() + "\n"
+                serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
             }
             ScanFormat::Text => self.text(),
-            ScanFormat::Sarif => serde_json::to_string_pretty(&self.sarif()).unwrap() + "\n",
+            ScanFormat::Sarif => {
+                serde_json::to_string_pretty(&self.sarif()).unwrap_or_default() + "\n"
+            }
             ScanFormat::Junit => self.junit(),
             ScanFormat::Html => self.html(),
+        }
+    }
+
+    /// `file:line:column: ` for findings with a location.
+    fn where_text(e: &F) -> String {
+        match e.location() {
+            Some(l) => {
+                let (line, col) = l.best();
+                format!("{}:{line}:{col}: ", l.file)
+            }
+            None => String::new(),
         }
     }
 
     fn text(&self) -> String {
         let mut s = String::new();
         let t = self.totals();
+        let check = self.kind == ReportKind::Check;
+        let extra_head = if check {
+            format!(" {:>17}", "INSUFFICIENT_DATA")
+        } else {
+            String::new()
+        };
+        let extra = |c: &Counts| {
+            if check {
+                format!(" {:>17}", c.insufficient_data)
+            } else {
+                String::new()
+            }
+        };
         let _ = writeln!(
             s,
-            "{:<45} {:>9} {:>10} {:>13} {:>14}",
+            "{:<45} {:>9} {:>10} {:>13} {:>14}{extra_head}",
             "RULE", "SEVERITY", "COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"
         );
         for (rule, c) in self.by_rule() {
             let sev = self.severities.get(rule).map_or("", |s| s.as_str());
             let _ = writeln!(
                 s,
-                "{rule:<45} {sev:>9} {:>10} {:>13} {:>14}",
-                c.compliant, c.non_compliant, c.not_applicable
+                "{rule:<45} {sev:>9} {:>10} {:>13} {:>14}{}",
+                c.compliant,
+                c.non_compliant,
+                c.not_applicable,
+                extra(&c)
             );
         }
         let _ = writeln!(
             s,
-            "\n{:<45} {:>9} {:>10} {:>13} {:>14}",
+            "\n{:<45} {:>9} {:>10} {:>13} {:>14}{extra_head}",
             "RESOURCE TYPE", "", "COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"
         );
         for (rt, c) in self.by_resource_type() {
             let _ = writeln!(
                 s,
-                "{rt:<45} {:>9} {:>10} {:>13} {:>14}",
-                "", c.compliant, c.non_compliant, c.not_applicable
+                "{rt:<45} {:>9} {:>10} {:>13} {:>14}{}",
+                "",
+                c.compliant,
+                c.non_compliant,
+                c.not_applicable,
+                extra(&c)
             );
         }
-        let _ = writeln!(
+        let _ = write!(
             s,
-            "\n{} items, {} evaluations: {} compliant, {} non-compliant, {} not applicable; {} inputs skipped ({:.2} s)",
+            "\n{} {}, {} evaluations: {} compliant, {} non-compliant, {} not applicable",
             self.items,
+            self.kind.unit(),
             self.evaluations.len(),
             t.compliant,
             t.non_compliant,
             t.not_applicable,
+        );
+        if check {
+            let _ = write!(s, ", {} insufficient data", t.insufficient_data);
+        }
+        let _ = writeln!(
+            s,
+            "; {} inputs skipped ({:.2} s)",
             self.skipped.len(),
             self.seconds
         );
@@ -211,32 +426,53 @@ impl ScanReport {
             let _ = writeln!(s, "not evaluated: {}: {}", n.rule, n.reason);
         }
         for k in &self.skipped {
-            let _ = writeln!(s, "skipped: {}: {}", k.source, k.reason);
+            let _ = writeln!(s, "skipped: {}: {}", clean(&k.source), clean(&k.reason));
         }
-        let failing: Vec<&ScanEvaluation> = self
-            .evaluations
-            .iter()
-            .filter(|e| e.evaluation.compliance_type == Compliance::NonCompliant)
-            .collect();
-        if !failing.is_empty() {
-            let _ = writeln!(s, "\nNON_COMPLIANT:");
-            for e in failing.iter().take(200) {
+        let sections: [(&str, Box<dyn Fn(&F) -> bool>); 4] = [
+            (
+                "NON_COMPLIANT",
+                Box::new(|e: &F| {
+                    e.outcome() == CheckCompliance::NonCompliant && e.suppressed().is_none()
+                }),
+            ),
+            (
+                "INSUFFICIENT_DATA",
+                Box::new(|e: &F| {
+                    e.outcome() == CheckCompliance::InsufficientData && e.suppressed().is_none()
+                }),
+            ),
+            ("SUPPRESSED", Box::new(|e: &F| e.suppressed().is_some())),
+            ("", Box::new(|_: &F| false)),
+        ];
+        for (title, keep) in sections.iter().filter(|(t, _)| !t.is_empty()) {
+            let rows: Vec<&F> = self.evaluations.iter().filter(|e| keep(e)).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let _ = writeln!(s, "\n{title}:");
+            for e in rows.iter().take(200) {
+                let enforcement = e
+                    .enforcement()
+                    .map(|x| format!("{} ", x.as_str()))
+                    .unwrap_or_default();
+                let why = match e.suppressed() {
+                    Some(reason) => format!("suppressed: {reason}"),
+                    None => e.annotation().unwrap_or("").to_string(),
+                };
                 let _ = writeln!(
                     s,
-                    "  [{}] {} {} {}: {}",
-                    e.severity.as_str(),
-                    e.config_rule_name,
-                    e.evaluation.compliance_resource_type,
-                    e.evaluation.compliance_resource_id,
-                    e.evaluation.annotation.as_deref().unwrap_or("")
+                    "  {}[{}{}] {} {} {}: {}",
+                    clean(&Self::where_text(e)),
+                    enforcement,
+                    e.severity().as_str(),
+                    e.rule(),
+                    e.resource_type(),
+                    clean(e.resource_id()),
+                    clean(&why)
                 );
             }
-            if failing.len() > 200 {
-                let _ = writeln!(
-                    s,
-                    "  ... and {} more (use --format json)",
-                    failing.len() - 200
-                );
+            if rows.len() > 200 {
+                let _ = writeln!(s, "  ... and {} more (use --format json)", rows.len() - 200);
             }
         }
         s
@@ -270,16 +506,32 @@ impl ScanReport {
         let results: Vec<Value> = self
             .evaluations
             .iter()
-            .filter(|e| e.evaluation.compliance_type == Compliance::NonCompliant)
+            .filter(|e| e.outcome() == CheckCompliance::NonCompliant)
             .map(|e| {
-                let resource = format!("{}/{}", e.evaluation.compliance_resource_type, e.evaluation.compliance_resource_id);
-                json!({
-                    "ruleId": e.config_rule_name,
-                    "level": level(e.severity),
-                    "message": {"text": format!("{resource}: {}", e.evaluation.annotation.as_deref().unwrap_or("NON_COMPLIANT"))},
-                    "locations": [{"logicalLocations": [{"fullyQualifiedName": resource, "name": e.evaluation.compliance_resource_id, "kind": "resource"}]}],
-                    "partialFingerprints": {"resource/v1": format!("{}|{resource}", e.config_rule_name)},
-                })
+                let resource = format!("{}/{}", e.resource_type(), e.resource_id());
+                let mut locations = json!([{"logicalLocations": [{"fullyQualifiedName": resource, "name": e.resource_id(), "kind": "resource"}]}]);
+                if let Some(l) = e.location() {
+                    let (line, column) = l.best();
+                    locations[0]["physicalLocation"] = json!({
+                        "artifactLocation": {"uri": l.file.replace('\\', "/")},
+                        "region": {"startLine": line, "startColumn": column},
+                    });
+                }
+                let advisory = e.enforcement() == Some(Enforcement::Advisory);
+                let mut r = json!({
+                    "ruleId": e.rule(),
+                    "level": if advisory { "note" } else { level(e.severity()) },
+                    "message": {"text": format!("{resource}: {}", e.annotation().unwrap_or("NON_COMPLIANT"))},
+                    "locations": locations,
+                    "partialFingerprints": {"resource/v1": format!("{}|{resource}", e.rule())},
+                });
+                if let Some(x) = e.enforcement() {
+                    r["properties"] = json!({"enforcement": x.as_str()});
+                }
+                if let Some(why) = e.suppressed() {
+                    r["suppressions"] = json!([{"kind": "inSource", "justification": why}]);
+                }
+                r
             })
             .collect();
         json!({
@@ -293,44 +545,52 @@ impl ScanReport {
     }
 
     fn junit(&self) -> String {
-        let mut by_rule: BTreeMap<&str, Vec<&ScanEvaluation>> = BTreeMap::new();
+        let mut by_rule: BTreeMap<&str, Vec<&F>> = BTreeMap::new();
         for e in &self.evaluations {
-            by_rule.entry(e.config_rule_name).or_default().push(e);
+            by_rule.entry(e.rule()).or_default().push(e);
         }
-        let t = self.totals();
+        fn skipping<F: Finding>(e: &F) -> bool {
+            !e.is_violation() && e.outcome() != CheckCompliance::Compliant
+        }
+        let total_fail = self.evaluations.iter().filter(|e| e.is_violation()).count();
+        let total_skip = self.evaluations.iter().filter(|e| skipping(*e)).count();
         let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        let _ = writeln!(s, "<testsuites name=\"ferrule scan\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3}\">", self.evaluations.len(), t.non_compliant, t.not_applicable, self.seconds);
+        let _ = writeln!(s, "<testsuites name=\"{}\" tests=\"{}\" failures=\"{total_fail}\" skipped=\"{total_skip}\" time=\"{:.3}\">", self.kind.title(), self.evaluations.len(), self.seconds);
         for (rule, evals) in by_rule {
-            let failures = evals
-                .iter()
-                .filter(|e| e.evaluation.compliance_type == Compliance::NonCompliant)
-                .count();
-            let skipped = evals
-                .iter()
-                .filter(|e| e.evaluation.compliance_type == Compliance::NotApplicable)
-                .count();
+            let failures = evals.iter().filter(|e| e.is_violation()).count();
+            let skipped = evals.iter().filter(|e| skipping(**e)).count();
             let _ = writeln!(s, "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">", esc(rule), evals.len());
             for e in evals {
                 let name = format!(
-                    "{} {}",
-                    e.evaluation.compliance_resource_type, e.evaluation.compliance_resource_id
+                    "{}{} {}",
+                    Self::where_text(e),
+                    e.resource_type(),
+                    e.resource_id()
                 );
-                let msg = esc(e.evaluation.annotation.as_deref().unwrap_or(""));
+                let msg = esc(e.annotation().unwrap_or(""));
                 let _ = write!(
                     s,
                     "    <testcase classname=\"{}\" name=\"{}\"",
                     esc(rule),
                     esc(&name)
                 );
-                match e.evaluation.compliance_type {
-                    Compliance::Compliant => s.push_str("/>\n"),
-                    Compliance::NonCompliant => {
-                        let _ = writeln!(s, ">\n      <failure message=\"{msg}\" type=\"NON_COMPLIANT\">{msg}</failure>\n    </testcase>");
-                    }
-                    Compliance::NotApplicable => {
-                        let _ =
-                            writeln!(s, ">\n      <skipped message=\"{msg}\"/>\n    </testcase>");
-                    }
+                if e.is_violation() {
+                    let _ = writeln!(s, ">\n      <failure message=\"{msg}\" type=\"NON_COMPLIANT\">{msg}</failure>\n    </testcase>");
+                } else if e.outcome() == CheckCompliance::Compliant {
+                    s.push_str("/>\n");
+                } else {
+                    let why = match (e.suppressed(), e.outcome()) {
+                        (Some(r), _) => format!("suppressed: {r}"),
+                        (None, CheckCompliance::NonCompliant) => {
+                            format!("advisory: {}", e.annotation().unwrap_or(""))
+                        }
+                        (None, o) => format!("{}: {}", o.as_str(), e.annotation().unwrap_or("")),
+                    };
+                    let _ = writeln!(
+                        s,
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        esc(&why)
+                    );
                 }
             }
             s.push_str("  </testsuite>\n");
@@ -342,10 +602,18 @@ impl ScanReport {
     fn html(&self) -> String {
         let t = self.totals();
         let mut body = String::new();
+        let insufficient = if self.kind == ReportKind::Check {
+            format!(
+                " <span class=\"i\">{} insufficient data</span>",
+                t.insufficient_data
+            )
+        } else {
+            String::new()
+        };
         let _ = write!(
             body,
-            "<header><h1>ferrule scan</h1><p class=\"totals\"><span class=\"c\">{} compliant</span> <span class=\"n\">{} non-compliant</span> <span class=\"a\">{} not applicable</span> &middot; {} items, {} inputs skipped</p></header>",
-            t.compliant, t.non_compliant, t.not_applicable, self.items, self.skipped.len()
+            "<header><h1>{}</h1><p class=\"totals\"><span class=\"c\">{} compliant</span> <span class=\"n\">{} non-compliant</span> <span class=\"a\">{} not applicable</span>{insufficient} &middot; {} {}, {} inputs skipped</p></header>",
+            self.kind.title(), t.compliant, t.non_compliant, t.not_applicable, self.items, self.kind.unit(), self.skipped.len()
         );
         let rules: Vec<(String, Counts)> = self
             .by_rule()
@@ -361,26 +629,42 @@ impl ScanReport {
         body.push_str(&bar_chart("rules", &rules));
         body.push_str("</section><section><h2>Compliance per resource type</h2>");
         body.push_str(&bar_chart("types", &types));
-        body.push_str("</section><section><h2>Non-compliant resources</h2><table id=\"findings\"><thead><tr><th>Severity</th><th>Rule</th><th>Resource type</th><th>Resource</th><th>Why</th></tr></thead><tbody>");
-        let mut failing: Vec<&ScanEvaluation> = self
+        let location_head = if self.kind == ReportKind::Check {
+            "<th>Where</th>"
+        } else {
+            ""
+        };
+        let _ = write!(body, "</section><section><h2>Non-compliant resources</h2><table id=\"findings\"><thead><tr><th>Severity</th><th>Rule</th><th>Resource type</th><th>Resource</th>{location_head}<th>Why</th></tr></thead><tbody>");
+        let mut failing: Vec<&F> = self
             .evaluations
             .iter()
-            .filter(|e| e.evaluation.compliance_type == Compliance::NonCompliant)
+            .filter(|e| e.outcome() == CheckCompliance::NonCompliant)
             .collect();
-        failing.sort_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then(a.config_rule_name.cmp(b.config_rule_name))
-        });
+        failing.sort_by(|a, b| b.severity().cmp(&a.severity()).then(a.rule().cmp(b.rule())));
         for e in failing {
+            let location = if self.kind == ReportKind::Check {
+                format!(
+                    "<td>{}</td>",
+                    esc(Self::where_text(e).trim_end_matches([' ', ':']))
+                )
+            } else {
+                String::new()
+            };
+            let why = match (e.suppressed(), e.enforcement()) {
+                (Some(r), _) => format!("suppressed: {r}"),
+                (None, Some(Enforcement::Advisory)) => {
+                    format!("advisory: {}", e.annotation().unwrap_or(""))
+                }
+                _ => e.annotation().unwrap_or("").to_string(),
+            };
             let _ = write!(
                 body,
-                "<tr class=\"sev-{s}\"><td>{s}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(e.config_rule_name),
-                esc(&e.evaluation.compliance_resource_type),
-                esc(&e.evaluation.compliance_resource_id),
-                esc(e.evaluation.annotation.as_deref().unwrap_or("")),
-                s = e.severity.as_str()
+                "<tr class=\"sev-{s}\"><td>{s}</td><td>{}</td><td>{}</td><td>{}</td>{location}<td>{}</td></tr>",
+                esc(e.rule()),
+                esc(e.resource_type()),
+                esc(e.resource_id()),
+                esc(&why),
+                s = e.severity().as_str()
             );
         }
         body.push_str("</tbody></table></section>");
@@ -405,15 +689,23 @@ impl ScanReport {
             body.push_str("</ul></section>");
         }
         format!(
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ferrule scan: {} non-compliant</title><style>{CSS}</style></head><body>{body}</body></html>\n",
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}: {} non-compliant</title><style>{CSS}</style></head><body>{body}</body></html>\n",
+            self.kind.title(),
             t.non_compliant
         )
     }
 }
 
+/// Text for a terminal: control characters (escape sequences among them) shown as `?`.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
 const CSS: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#1d2330;background:#fafbfc}h1{margin:0}h2{margin-top:2rem;font-size:1.15rem}\
 .totals span{font-weight:600;margin-right:.8rem}.c{color:#1a7f37}.n{color:#cf222e}.a{color:#6e7781}\
-svg text{font-size:12px;fill:#1d2330}svg .lbl{text-anchor:end}rect.c{fill:#2da44e}rect.n{fill:#cf222e}rect.a{fill:#afb8c1}\
+svg text{font-size:12px;fill:#1d2330}svg .lbl{text-anchor:end}rect.c{fill:#2da44e}rect.n{fill:#cf222e}rect.a{fill:#afb8c1}rect.i{fill:#bf8700}.i{color:#9a6700}\
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}\
 th{background:#eaeef2}tr.sev-critical td:first-child{color:#a40e26;font-weight:700}tr.sev-high td:first-child{color:#cf222e;font-weight:600}";
 
@@ -442,6 +734,7 @@ fn bar_chart(id: &str, rows: &[(String, Counts)]) -> String {
             ("c", c.compliant, "compliant"),
             ("n", c.non_compliant, "non-compliant"),
             ("a", c.not_applicable, "not applicable"),
+            ("i", c.insufficient_data, "insufficient data"),
         ] {
             if n == 0 {
                 continue;
@@ -477,6 +770,17 @@ fn bar_chart(id: &str, rows: &[(String, Counts)]) -> String {
 
 /// Escapes text for HTML and XML.
 pub fn esc(s: &str) -> String {
+    // Control characters other than tab and newline are not allowed in XML 1.0.
+    let s: String = s
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' && c != '\n' {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect();
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -105,7 +105,7 @@ impl Template {
             || resources_node.is_some_and(|r| {
                 r.entries()
                     .iter()
-                    .any(|(_, _, v)| v.get("Type").and_then(Node::as_str).is_some())
+                    .any(|(k, _, v)| v.get("Type").is_some() || k.starts_with("Fn::ForEach::"))
             });
         if !looks_like_template {
             return Ok(Reading::NotATemplate(
@@ -129,12 +129,28 @@ impl Template {
             });
         }
         let mut resources = Vec::new();
-        for (id, pos, r) in resources_node.entries() {
+        let entries = expand_for_each(resources_node.entries(), &root)?;
+        for (id, pos, r) in &entries {
             let type_name = match r.get("Type") {
-                Some(t) => t.as_str().ok_or_else(|| TemplateError {
-                    pos: t.pos,
-                    reason: format!("resource {id}: Type is {}, not text", t.kind()),
-                })?,
+                Some(t) => match t.as_str() {
+                    Some(s) => s,
+                    None => {
+                        if let Some((tag, _, _)) = t
+                            .entries()
+                            .first()
+                            .filter(|(k, _, _)| k.ends_with("::Module"))
+                        {
+                            return Ok(Reading::NotATemplate(format!(
+                                "resource {id} has Type !{}: a pre-processor template (Rain modules); package it first (rain pkg) and check the output",
+                                tag.trim_start_matches("Fn::")
+                            )));
+                        }
+                        return Err(TemplateError {
+                            pos: t.pos,
+                            reason: format!("resource {id}: Type is {}, not text", t.kind()),
+                        });
+                    }
+                },
                 None => {
                     return Err(TemplateError {
                         pos: *pos,
@@ -253,6 +269,98 @@ impl Template {
     }
 }
 
+/// Expands `Fn::ForEach::Name: [Identifier, Collection, {Key${Identifier}: Fragment}]`
+/// (the `AWS::LanguageExtensions` transform) into the resources it stands for. The
+/// collection must be a literal list or a parameter with a default list; `${Id}` and
+/// `&{Id}` in keys, `!Ref Id` and `${Id}` in `!Sub` text take each value in turn.
+fn expand_for_each(
+    entries: &[(String, Pos, Node)],
+    root: &Node,
+) -> Result<Vec<(String, Pos, Node)>, TemplateError> {
+    let mut out = Vec::new();
+    for (key, pos, value) in entries {
+        if !key.starts_with("Fn::ForEach::") {
+            out.push((key.clone(), *pos, value.clone()));
+            continue;
+        }
+        let bad = |why: &str| TemplateError {
+            pos: *pos,
+            reason: format!("{key}: {why}"),
+        };
+        let NodeValue::Seq(args) = &value.value else {
+            return Err(bad(
+                "expects [Identifier, Collection, {OutputKey: Fragment}]",
+            ));
+        };
+        let (Some(id), Some(collection), Some(fragment)) = (
+            args.first().and_then(Node::as_str),
+            args.get(1),
+            args.get(2),
+        ) else {
+            return Err(bad(
+                "expects [Identifier, Collection, {OutputKey: Fragment}]",
+            ));
+        };
+        let items: Vec<String> = match &collection.value {
+            NodeValue::Seq(l) => l
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect(),
+            _ => {
+                let param = collection.get("Ref").and_then(Node::as_str);
+                let default = param
+                    .and_then(|p| root.get("Parameters")?.get(p)?.get("Default"))
+                    .and_then(|d| match &d.value {
+                        NodeValue::Seq(l) => Some(
+                            l.iter()
+                                .filter_map(|n| n.as_str().map(str::to_string))
+                                .collect(),
+                        ),
+                        _ => d
+                            .as_str()
+                            .map(|s| s.split(',').map(|x| x.trim().to_string()).collect()),
+                    });
+                default.ok_or_else(|| bad("the collection is known only at deploy time (a parameter with no Default); give it with --parameter-overrides is not supported for Fn::ForEach yet"))?
+            }
+        };
+        let mut expanded = Vec::new();
+        for item in &items {
+            let alnum: String = item.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            for (k, kpos, frag) in fragment.entries() {
+                let k = k
+                    .replace(&format!("${{{id}}}"), item)
+                    .replace(&format!("&{{{id}}}"), &alnum);
+                expanded.push((k, *kpos, replace_identifier(frag, id, item)));
+            }
+        }
+        out.extend(expand_for_each(&expanded, root)?);
+    }
+    Ok(out)
+}
+
+fn replace_identifier(node: &Node, id: &str, value: &str) -> Node {
+    let pos = node.pos;
+    let v = match &node.value {
+        NodeValue::Map(m) if m.len() == 1 && m[0].0 == "Ref" && m[0].2.as_str() == Some(id) => {
+            NodeValue::Str(value.to_string())
+        }
+        NodeValue::Map(m) => NodeValue::Map(
+            m.iter()
+                .map(|(k, p, v)| (k.clone(), *p, replace_identifier(v, id, value)))
+                .collect(),
+        ),
+        NodeValue::Seq(l) => {
+            NodeValue::Seq(l.iter().map(|v| replace_identifier(v, id, value)).collect())
+        }
+        NodeValue::Str(s) => NodeValue::Str(
+            s.replace(&format!("${{{id}}}"), value)
+                .replace(&format!("&{{{id}}}"), value),
+        ),
+        other => other.clone(),
+    };
+    Node { pos, value: v }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,6 +405,30 @@ mod tests {
         let e =
             Template::read("AWSTemplateFormatVersion: '2010-09-09'\nResources: [a]\n").unwrap_err();
         assert!(e.reason.contains("Resources is a list"), "{e}");
+    }
+
+    #[test]
+    fn for_each_expands_into_one_resource_per_item() {
+        let Reading::Template(t) = read(
+            "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Tables:\n    - Name\n    - [Points, Score]\n    - Table${Name}:\n        Type: AWS::DynamoDB::Table\n        Properties:\n          TableName: !Ref Name\n",
+        ) else {
+            panic!()
+        };
+        let ids: Vec<&str> = t.resources.iter().map(|r| r.logical_id.as_str()).collect();
+        assert_eq!(ids, vec!["TablePoints", "TableScore"]);
+        let name = t.resources[1]
+            .properties
+            .as_ref()
+            .unwrap()
+            .get("TableName")
+            .unwrap();
+        assert_eq!(name.as_str(), Some("Score"));
+    }
+
+    #[test]
+    fn pre_processor_modules_are_not_templates() {
+        let r = read("Resources:\n  Storage:\n    Type: !Rain::Module ../bucket.yml\n");
+        assert!(matches!(r, Reading::NotATemplate(why) if why.contains("rain pkg")));
     }
 
     #[test]
