@@ -445,8 +445,14 @@ async fn run(command: Command) -> Result<(), CliError> {
             for w in run.warnings.iter().take(20) {
                 eprintln!("rdk: warning: {w}");
             }
-            for m in &run.malformed {
-                eprintln!("rdk: {m}");
+            if run.report.items > 0 {
+                for m in &run.malformed {
+                    eprintln!("rdk: {m}");
+                }
+            }
+            if run.report.items == 0 && !run.malformed.is_empty() {
+                // Nothing could be judged: the contract's one line and an empty stdout.
+                return Err(CliError::input(run.malformed[0].clone()));
             }
             let text = run.report.render(format);
             write_report(output.as_deref(), &text, &mut out)?;

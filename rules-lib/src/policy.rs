@@ -306,7 +306,15 @@ impl Statement {
                 return false;
             };
             keys.iter().any(|(k, vals)| {
-                PINNING_KEYS.contains(&k.to_ascii_lowercase().as_str())
+                let key = k.to_ascii_lowercase();
+                // A function URL condition restricts callers only when it requires IAM
+                // authentication: `lambda:FunctionUrlAuthType: NONE` is a public URL.
+                if key == "lambda:functionurlauthtype" {
+                    return strings(Some(vals), k).is_ok_and(|vs| {
+                        !vs.is_empty() && vs.iter().all(|v| v.eq_ignore_ascii_case("AWS_IAM"))
+                    });
+                }
+                PINNING_KEYS.contains(&key.as_str())
                     && strings(Some(vals), k)
                         .map(|vs| !vs.is_empty() && vs.iter().all(|v| !is_open_value(v)))
                         .unwrap_or(false)
@@ -362,6 +370,18 @@ mod tests {
         assert!(wildcard_match("*", "s3:GetObject"));
         assert!(wildcard_match("s3:Get?bject", "s3:GetObject"));
         assert!(!wildcard_match("s3:Put*", "s3:GetObject"));
+    }
+
+    #[test]
+    fn a_function_url_with_auth_type_none_is_public_and_aws_iam_is_not() {
+        let doc = |auth: &str| {
+            PolicyDocument::from_value(&serde_json::json!({"Statement": [{"Sid": "url", "Effect": "Allow", "Principal": "*",
+                "Action": "lambda:InvokeFunctionUrl", "Resource": "*",
+                "Condition": {"StringEquals": {"lambda:FunctionUrlAuthType": auth}}}]}))
+            .unwrap()
+        };
+        assert_eq!(doc("NONE").public_statements().len(), 1);
+        assert!(doc("AWS_IAM").public_statements().is_empty());
     }
 
     #[test]

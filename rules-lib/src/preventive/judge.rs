@@ -185,6 +185,20 @@ pub fn judge_template(
         for (v, _) in &sources {
             resolve::collect_unknowns(v, unknowns, &mut ids);
         }
+        // A related resource that exists only under an unknown condition is folded in
+        // only when that condition holds.
+        let rel_condition: Vec<Option<usize>> = rel
+            .iter()
+            .map(|(_, j)| match &prepared[*j].condition {
+                Some((_, Tri::Unknown(c))) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        for c in rel_condition.iter().flatten() {
+            if !ids.contains(c) {
+                ids.push(*c);
+            }
+        }
         let mut extra: Vec<Value> = Vec::new();
         for (_, params) in &applicable {
             for v in params.candidate_values() {
@@ -197,8 +211,21 @@ pub fn judge_template(
         let mut assignments: Vec<Option<(usize, usize)>> = vec![None];
         'outer: for id in &ids {
             let u = &unknowns[*id];
-            let n = u.domain.len() + if u.open { extra.len() } else { 0 };
+            let n = u.domain.len()
+                + if u.open || u.suffix.is_some() {
+                    extra.len()
+                } else {
+                    0
+                };
             for k in 1..n {
+                if let (Some(suffix), Some(x)) = (
+                    &u.suffix,
+                    k.checked_sub(u.domain.len()).and_then(|e| extra.get(e)),
+                ) {
+                    if !x.as_str().is_some_and(|t| t.ends_with(suffix.as_str())) {
+                        continue;
+                    }
+                }
                 if assignments.len() >= MAX_ASSIGNMENTS {
                     break 'outer;
                 }
@@ -214,9 +241,17 @@ pub fn judge_template(
             if let Some((0, path)) = drop {
                 remove_at(&mut main, path);
             }
+            let holds = |c: usize| {
+                let u = &unknowns[c];
+                u.domain
+                    .get(choose(c))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true)
+            };
             let rels: Vec<Related<'_>> = rel
                 .iter()
                 .enumerate()
+                .filter(|(ri, _)| rel_condition[*ri].is_none_or(holds))
                 .map(|(ri, (kind, j))| {
                     let mut props =
                         resolve::substitute(&prepared[*j].props, unknowns, &choose, &extra);
@@ -274,7 +309,7 @@ pub fn judge_template(
                         .as_ref()
                         .map_or_else(|| "a value".to_string(), |pr| pr.path.clone());
                     let annotation = format!(
-                        "{what} is known only at deploy time ({}, line {}): the verdict is {} for some values and {} for others",
+                        "{what} is known only at deploy time ({}, line {}): {} for some values, {} for others",
                         display_origin(u),
                         u.pos.line,
                         compliance_of(base).map_or("an error", |c| c.as_str()),
@@ -426,6 +461,7 @@ fn add_instance_defaults(
     related: &HashMap<usize, Vec<(RelKind, usize)>>,
     resolver: &mut Resolver<'_>,
 ) {
+    add_rds_defaults(prepared, resolver);
     for i in 0..prepared.len() {
         if prepared[i].res.type_name != "AWS::EC2::Instance" {
             continue;
@@ -447,29 +483,118 @@ fn add_instance_defaults(
         if !tokens_set {
             let u = resolver_unknown(
                 resolver,
-                "no launch template sets MetadataOptions.HttpTokens, so the AMI's and the account's instance metadata defaults decide",
+                "no launch template sets it: the AMI and account IMDS defaults decide",
                 pos,
                 vec![Value::from("optional"), Value::from("required")],
             );
             extra.push((translate::DEFAULT_HTTP_TOKENS, u));
         }
         let props = &prepared[i].props;
-        let says =
-            !translate::get_all(props, "NetworkInterfaces.*.AssociatePublicIpAddress").is_empty();
+        let lt_says = lt.is_some_and(|j| {
+            !translate::get_all(
+                &prepared[j].props,
+                "LaunchTemplateData.NetworkInterfaces.*.AssociatePublicIpAddress",
+            )
+            .is_empty()
+        });
+        let says = lt_says
+            || !translate::get_all(props, "NetworkInterfaces.*.AssociatePublicIpAddress")
+                .is_empty();
         if !says {
             let subnet_given = props.get("SubnetId").is_some()
                 || !translate::get_all(props, "NetworkInterfaces.*.SubnetId").is_empty();
             let value = match rel.iter().find(|(k, _)| *k == RelKind::Subnet) {
-                Some((_, j)) => prepared[*j].props.get("MapPublicIpOnLaunch").cloned().unwrap_or(Value::Bool(false)),
-                None if !subnet_given => Value::Bool(true),
+                Some((_, j)) => prepared[*j]
+                    .props
+                    .get("MapPublicIpOnLaunch")
+                    .cloned()
+                    .unwrap_or(Value::Bool(false)),
+                None if !subnet_given => resolver_unknown(
+                    resolver,
+                    "no SubnetId: the default VPC's default subnet decides (it maps public IPs unless changed)",
+                    pos,
+                    vec![Value::Bool(true), Value::Bool(false)],
+                ),
                 None => resolver_unknown(
                     resolver,
-                    "the instance's subnet is not in this template, so its MapPublicIpOnLaunch decides whether it gets a public IP",
+                    "the subnet is not in this template",
                     pos,
                     vec![Value::Bool(false), Value::Bool(true)],
                 ),
             };
             extra.push((translate::PUBLIC_IP_ON_LAUNCH, value));
+        }
+        if let Value::Object(o) = &mut prepared[i].props {
+            for (k, v) in extra {
+                o.insert(k.to_string(), v);
+            }
+        }
+    }
+}
+
+/// RDS values the template may leave to the service: whether an instance is publicly
+/// accessible when `PubliclyAccessible` is unset (AWS: public when its VPC, or the default
+/// VPC without a subnet group, has an internet gateway), and whether storage is encrypted
+/// when the instance is restored from a snapshot or replicates another (inherited).
+fn add_rds_defaults(prepared: &mut [Prepared<'_>], resolver: &mut Resolver<'_>) {
+    fn refers(v: Option<&Value>, unknowns: &[Unknown]) -> Option<String> {
+        let mut ids = Vec::new();
+        resolve::collect_unknowns(v?, unknowns, &mut ids);
+        ids.iter().find_map(|id| unknowns[*id].refers_to.clone())
+    }
+    for i in 0..prepared.len() {
+        if prepared[i].res.type_name != "AWS::RDS::DBInstance" {
+            continue;
+        }
+        let pos = prepared[i].res.pos;
+        let props = prepared[i].props.clone();
+        let mut extra: Vec<(&str, Value)> = Vec::new();
+        if props.get("PubliclyAccessible").is_none() && props.get("DBClusterIdentifier").is_none() {
+            // Follow subnet group → subnet → VPC → internet gateway attachment.
+            let unknowns = &resolver.unknowns;
+            let group = refers(props.get("DBSubnetGroupName"), unknowns)
+                .and_then(|g| prepared.iter().find(|p| p.res.logical_id == g));
+            let vpc = group
+                .and_then(|g| {
+                    translate::get_all(&g.props, "SubnetIds.*")
+                        .into_iter()
+                        .next()
+                        .cloned()
+                })
+                .and_then(|s| refers(Some(&s), unknowns))
+                .and_then(|s| prepared.iter().find(|p| p.res.logical_id == s))
+                .and_then(|s| refers(s.props.get("VpcId"), unknowns));
+            let value = match vpc {
+                Some(v) => Value::Bool(prepared.iter().any(|p| {
+                    p.res.type_name == "AWS::EC2::VPCGatewayAttachment"
+                        && p.props.get("InternetGatewayId").is_some()
+                        && refers(p.props.get("VpcId"), unknowns).as_deref() == Some(v.as_str())
+                })),
+                None => resolver_unknown(
+                    resolver,
+                    "PubliclyAccessible is unset: public if the DB's VPC has an internet gateway, which the template does not show",
+                    pos,
+                    vec![Value::Bool(false), Value::Bool(true)],
+                ),
+            };
+            extra.push(("PubliclyAccessible", value));
+        }
+        let inherits = [
+            "DBSnapshotIdentifier",
+            "SourceDBInstanceIdentifier",
+            "SourceDBInstanceAutomatedBackupsArn",
+            "SourceDbiResourceId",
+        ]
+        .iter()
+        .any(|k| props.get(*k).is_some());
+        if props.get("StorageEncrypted").is_none() && inherits {
+            let value = resolver_unknown(
+                resolver,
+                "StorageEncrypted is unset and the instance is restored or replicated: encryption is inherited from its source",
+                pos,
+                vec![Value::Bool(false), Value::Bool(true)],
+            );
+            extra.push(("StorageEncrypted", value));
         }
         if let Value::Object(o) = &mut prepared[i].props {
             for (k, v) in extra {
@@ -492,6 +617,7 @@ fn resolver_unknown(
         refers_to: None,
         open: false,
         is_condition: false,
+        suffix: None,
     });
     resolve::marker(resolver.unknowns.len() - 1)
 }
@@ -620,7 +746,7 @@ fn find_unknown(
                 .iter()
                 .any(|s| matches!(s, Seg::Key(k) if k == translate::DEFAULT_HTTP_TOKENS))
             {
-                r.path = "MetadataOptions.HttpTokens (not set)".into();
+                r.path = "MetadataOptions.HttpTokens".into();
             } else if path
                 .iter()
                 .any(|s| matches!(s, Seg::Key(k) if k == translate::PUBLIC_IP_ON_LAUNCH))

@@ -49,8 +49,10 @@ pub struct Unknown {
     pub open: bool,
     /// A condition (domain `[true, false]`).
     pub is_condition: bool,
+    /// For ARNs whose only unknown is the account: the rule's own values are candidates
+    /// when they end with this (`:role/name`).
+    pub suffix: Option<String>,
 }
-
 /// A marker for unknown `id`.
 pub fn marker(id: usize) -> Value {
     let mut m = Map::new();
@@ -151,7 +153,7 @@ pub fn substitute(
 fn candidate(u: &Unknown, i: usize, extra: &[Value]) -> Value {
     if i < u.domain.len() {
         u.domain[i].clone()
-    } else if u.open {
+    } else if u.open || u.suffix.is_some() {
         extra
             .get(i - u.domain.len())
             .cloned()
@@ -300,6 +302,7 @@ impl<'t> Resolver<'t> {
                         refers_to: None,
                         open,
                         is_condition: false,
+                        suffix: None,
                     });
                     marker(id)
                 }
@@ -327,6 +330,7 @@ impl<'t> Resolver<'t> {
             refers_to,
             open: true,
             is_condition: false,
+            suffix: None,
         });
         marker(id)
     }
@@ -373,6 +377,7 @@ impl<'t> Resolver<'t> {
             refers_to: None,
             open: false,
             is_condition: true,
+            suffix: None,
         }))
     }
 
@@ -449,6 +454,7 @@ impl<'t> Resolver<'t> {
             NodeValue::Null => Value::Null,
             NodeValue::Bool(b) => Value::Bool(*b),
             NodeValue::Number(_) => node.to_json(),
+            NodeValue::Str(s) if s.contains("{{resolve:") => self.dynamic_reference(s, node.pos),
             NodeValue::Str(s) => Value::String(s.clone()),
             NodeValue::Seq(l) => Value::Array(
                 l.iter()
@@ -505,6 +511,21 @@ impl<'t> Resolver<'t> {
                         pos,
                         format!("!GetAtt names {res}, which is not a resource of this template"),
                     ));
+                }
+                if let Some(arn) = self.known_arn(&res, &attr) {
+                    // Only the account is unknown: the rule's own values are candidates
+                    // only when they are ARNs of this same role.
+                    let suffix = arn.split_once(":role").map(|(_, s)| format!(":role{s}"));
+                    let id = self.push(Unknown {
+                        origin: format!("!GetAtt {res}.{attr}"),
+                        pos,
+                        domain: vec![Value::String(arn)],
+                        refers_to: Some(res),
+                        open: false,
+                        is_condition: false,
+                        suffix,
+                    });
+                    return marker(id);
                 }
                 self.opaque(format!("!GetAtt {res}.{attr}"), pos, Some(res))
             }
@@ -638,11 +659,29 @@ impl<'t> Resolver<'t> {
                     refers_to: None,
                     open: false,
                     is_condition: false,
+                    suffix: None,
                 });
                 marker(id)
             }
             other => self.opaque(format!("!{}", other.trim_start_matches("Fn::")), pos, None),
         }
+    }
+
+    /// A dynamic reference (`{{resolve:ssm:...}}`, `{{resolve:secretsmanager:...}}`):
+    /// CloudFormation puts the referenced value in place at deploy time, so the deployed
+    /// resource holds that value, not the reference.
+    fn dynamic_reference(&mut self, text: &str, pos: Pos) -> Value {
+        let shown: String = text.chars().take(80).collect();
+        let id = self.push(Unknown {
+            origin: format!("dynamic reference {shown}"),
+            pos,
+            domain: vec![Value::String(format!("<value of {shown}>"))],
+            refers_to: None,
+            open: true,
+            is_condition: false,
+            suffix: None,
+        });
+        marker(id)
     }
 
     fn reference(&mut self, target: &str, pos: Pos) -> Value {
@@ -660,6 +699,7 @@ impl<'t> Resolver<'t> {
                 refers_to: None,
                 open,
                 is_condition: false,
+                suffix: None,
             });
             return marker(id);
         }
@@ -694,6 +734,18 @@ impl<'t> Resolver<'t> {
                 self.opaque(format!("!Ref {target} (undefined)"), pos, None)
             }
         }
+    }
+
+    /// `arn:aws:iam::<account>:role/<path><name>` for a role whose name is given.
+    fn known_arn(&self, res: &str, attr: &str) -> Option<String> {
+        let r = self.template.resource(res)?;
+        if r.type_name != "AWS::IAM::Role" || attr != "Arn" {
+            return None;
+        }
+        let props = r.properties.as_ref()?;
+        let name = props.get("RoleName")?.as_str()?;
+        let path = props.get("Path").and_then(Node::as_str).unwrap_or("/");
+        Some(format!("arn:aws:iam::<account>:role{path}{name}"))
     }
 
     fn sub(&mut self, args: &[Node], pos: Pos) -> Value {
@@ -807,6 +859,7 @@ impl<'t> Resolver<'t> {
             refers_to,
             open,
             is_condition: false,
+            suffix: None,
         });
         marker(id)
     }
@@ -870,6 +923,7 @@ impl<'t> Resolver<'t> {
             refers_to: None,
             open: false,
             is_condition: false,
+            suffix: None,
         });
         marker(id)
     }

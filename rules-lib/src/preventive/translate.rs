@@ -65,6 +65,8 @@ pub enum RelKind {
     LaunchTemplate,
     /// The subnet an instance launches into.
     Subnet,
+    /// An Elastic IP (`AWS::EC2::EIP` or `EIPAssociation`) associated with an instance.
+    ElasticIp,
 }
 
 /// A resource that attaches itself to another (a policy to a bucket, say): the
@@ -147,6 +149,20 @@ pub(crate) static ATTACHERS: &[Attacher] = &[
         ],
         target_types: &["AWS::EC2::LaunchTemplate"],
         folds_into_target: false,
+    },
+    Attacher {
+        cfn_type: "AWS::EC2::EIP",
+        kind: RelKind::ElasticIp,
+        target_paths: &["InstanceId"],
+        target_types: &["AWS::EC2::Instance"],
+        folds_into_target: true,
+    },
+    Attacher {
+        cfn_type: "AWS::EC2::EIPAssociation",
+        kind: RelKind::ElasticIp,
+        target_paths: &["InstanceId"],
+        target_types: &["AWS::EC2::Instance"],
+        folds_into_target: true,
     },
     Attacher {
         cfn_type: "AWS::EC2::Instance",
@@ -641,13 +657,15 @@ pub const DEFAULT_HTTP_TOKENS: &str = "\u{1}defaultHttpTokens";
 
 fn instance(i: &Input<'_>, b: &mut Built) {
     b.set("instanceId", format!("<{} instance id>", i.logical_id));
+    let lt = i.related(RelKind::LaunchTemplate).next();
+    let from_lt = |k: &str| lt.and_then(|r| get(&r.props, &format!("LaunchTemplateData.{k}")));
+    let instance_type = text(i.get("InstanceType")).or_else(|| text(from_lt("InstanceType")));
     b.set(
         "instanceType",
-        text(i.get("InstanceType")).unwrap_or_else(|| "m1.small".into()),
+        instance_type.unwrap_or_else(|| "m1.small".into()),
     );
-    b.set_opt("imageId", i.get("ImageId"));
+    b.set_opt("imageId", i.get("ImageId").or_else(|| from_lt("ImageId")));
     b.set_opt("subnetId", i.get("SubnetId"));
-    let lt = i.related(RelKind::LaunchTemplate).next();
     let meta = lt.and_then(|r| get(&r.props, "LaunchTemplateData.MetadataOptions"));
     let tokens = meta
         .and_then(|m| text(m.get("HttpTokens")))
@@ -659,7 +677,16 @@ fn instance(i: &Input<'_>, b: &mut Built) {
         "metadataOptions",
         json!({"httpTokens": tokens, "httpEndpoint": endpoint}),
     );
-    let nic_public: Vec<bool> = get_all(i.props, "NetworkInterfaces.*.AssociatePublicIpAddress")
+    let mut nic_values = get_all(i.props, "NetworkInterfaces.*.AssociatePublicIpAddress");
+    if nic_values.is_empty() {
+        nic_values.extend(lt.into_iter().flat_map(|r| {
+            get_all(
+                &r.props,
+                "LaunchTemplateData.NetworkInterfaces.*.AssociatePublicIpAddress",
+            )
+        }));
+    }
+    let nic_public: Vec<bool> = nic_values
         .into_iter()
         .filter_map(|v| cfn_bool(Some(v)))
         .collect();
@@ -668,7 +695,9 @@ fn instance(i: &Input<'_>, b: &mut Built) {
     } else {
         cfn_bool(i.get(PUBLIC_IP_ON_LAUNCH)).unwrap_or(false)
     };
-    if public {
+    if i.related(RelKind::ElasticIp).next().is_some() {
+        b.set("publicIpAddress", "<Elastic IP address>");
+    } else if public {
         b.set(
             "publicIpAddress",
             "<public IPv4 address assigned at launch>",
