@@ -576,3 +576,70 @@ fn junit_and_html_stay_well_formed_with_hostile_text() {
         "no terminal escapes in text output"
     );
 }
+
+#[test]
+fn the_pipelines_own_templates_pass_its_policy_check_before_deploy() {
+    let out = rdk(&[
+        "check",
+        "cloudformation/recorder.yaml",
+        "cloudformation/rules.yaml",
+        "cloudformation/alerts.yaml",
+        "--policy",
+        "cloudformation/policy.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out);
+    assert_eq!(v["summary"]["templates"], 3);
+    assert_eq!(v["summary"]["violations"], 0);
+    // The pipeline runs that check in a stage between Build and Deploy.
+    let pipeline = std::fs::read_to_string(root().join("cloudformation/pipeline.yaml")).unwrap();
+    let stage = |name: &str| {
+        pipeline
+            .find(&format!("- Name: {name}"))
+            .unwrap_or_else(|| panic!("no {name} stage"))
+    };
+    assert!(stage("Build") < stage("PolicyCheck") && stage("PolicyCheck") < stage("Deploy"));
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    assert!(
+        hooks.contains("id: rdk-check") && hooks.contains("entry: rdk check"),
+        "{hooks}"
+    );
+}
+
+#[test]
+fn the_policy_schema_lists_every_rule_and_its_parameters() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("rdk/data/policy.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let rules = schema["properties"]["rules"]["properties"]
+        .as_object()
+        .unwrap();
+    for r in rules_lib::rules::catalog() {
+        let spec = r.spec();
+        let entry = rules
+            .get(spec.name)
+            .unwrap_or_else(|| panic!("{} is missing from the schema (regenerate it)", spec.name));
+        let params: Vec<&str> = entry["properties"]["parameters"]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut want: Vec<&str> = spec.parameters.iter().map(|p| p.name).collect();
+        want.sort_unstable();
+        let mut got = params.clone();
+        got.sort_unstable();
+        assert_eq!(got, want, "{}", spec.name);
+    }
+    assert_eq!(rules.len(), rules_lib::rules::catalog().len());
+    // The pipeline's policy file is valid for rdk.
+    Policy::read(&root().join("cloudformation/policy.yaml")).unwrap();
+}
