@@ -10,11 +10,11 @@
 //! use rules_lib::preventive::{check_text, FileOutcome};
 //! use rules_lib::{rules, Params};
 //!
-//! let template = "Resources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      Encrypted: false\n  Attach:\n    Type: AWS::EC2::VolumeAttachment\n    Properties: {VolumeId: !Ref Data, InstanceId: i-1, Device: /dev/sdf}\n";
+//! let template = "Resources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      Encrypted: false\n  Attach:\n    Type: AWS::EC2::VolumeAttachment\n    Properties:\n      VolumeId: !Ref Data\n      InstanceId: i-1\n      Device: /dev/sdf\n";
 //! let rule = rules::find("encrypted-volumes").unwrap();
 //! let FileOutcome::Judged(report) = check_text(template, &[(rule, Params::default())], &Default::default()) else { panic!() };
 //! assert_eq!(report.evaluations[0].compliance.as_str(), "NON_COMPLIANT");
-//! assert_eq!(report.evaluations[0].property.as_ref().unwrap().path, "Properties.Encrypted");
+//! assert_eq!(report.evaluations[0].logical_id, "Data");
 //! ```
 
 pub mod judge;
