@@ -54,6 +54,10 @@ die() {
   exit 1
 }
 wants() { [[ " $TOOLS " == *" $1 "* ]]; }
+for t in $TOOLS; do
+  case $t in ferrule | cfn-guard | checkov) ;; *) die "unknown tool '$t' in TOOLS (ferrule, cfn-guard, checkov)" ;; esac
+done
+[ -n "${TOOLS// /}" ] || die "TOOLS is empty"
 
 [ -d "$TREE" ] || die "$TREE is missing"
 for n in "$N_FERRULE" "$N_GUARD" "$N_CHECKOV" "$RUN_TIMEOUT" "$BUILD_TIMEOUT"; do
@@ -75,24 +79,30 @@ cat >"$scratch/maxrss.py" <<'EOF'
 import resource, subprocess, sys
 rc = subprocess.call(sys.argv[2:])
 with open(sys.argv[1], "w") as f:
-    f.write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    f.write("%d %.2f %.2f\n" % (u.ru_maxrss, u.ru_utime, u.ru_stime))
 sys.exit(rc if rc >= 0 else 128 - rc)
 EOF
 
-# measure OUT ERR CMD...: runs CMD under `timeout`; sets M_WALL (s), M_RSS (KiB), M_RC.
+# measure OUT ERR CMD...: runs CMD under `timeout`; sets M_WALL (s), M_RSS (KiB), M_CPU
+# (user + system s), M_RC.
 measure() {
   local out=$1 err=$2 t0 t1
   shift 2
   M_RC=0
+  rm -f "$scratch/rss"
   t0=$(date +%s%N)
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f %M -o "$scratch/rss" timeout -k 10 "$RUN_TIMEOUT" "$@" >"$out" 2>"$err" || M_RC=$?
+    /usr/bin/time -f '%M %U %S' -o "$scratch/rss" timeout -k 10 "$RUN_TIMEOUT" "$@" >"$out" 2>"$err" || M_RC=$?
   else
     "$PY" "$scratch/maxrss.py" "$scratch/rss" timeout -k 10 "$RUN_TIMEOUT" "$@" >"$out" 2>"$err" || M_RC=$?
   fi
   t1=$(date +%s%N)
   M_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-  M_RSS=$(tail -n 1 "$scratch/rss" 2>/dev/null || echo 0)
+  local usage
+  usage=$(tail -n 1 "$scratch/rss" 2>/dev/null || true)
+  M_RSS=$(awk '{ print $1 }' <<<"$usage")
+  M_CPU=$(awk '{ printf "%.2f", $2 + $3 }' <<<"$usage")
   [[ "$M_RSS" =~ ^[0-9]+$ ]] || M_RSS=0
 }
 
@@ -111,13 +121,14 @@ RESULTS=()
 # bench TOOL MODE N FILES TEMPLATES FINDINGS OK-CODES -- CMD...: warm-up done by the caller;
 # times N runs, keeps one result line.
 bench() {
-  local tool=$1 mode=$2 n=$3 files=$4 templates=$5 findings=$6 oks=$7 i walls=() rss=0
+  local tool=$1 mode=$2 n=$3 files=$4 templates=$5 findings=$6 oks=$7 i walls=() cpus=() rss=0
   shift 8
   for ((i = 1; i <= n; i++)); do
     measure /dev/null "$scratch/timed.err" "$@"
     # shellcheck disable=SC2086
     check_rc "$tool" "$M_RC" "$scratch/timed.err" $oks
     walls+=("$M_WALL")
+    cpus+=("$M_CPU")
     ((M_RSS > rss)) && rss=$M_RSS
   done
   local stats
@@ -125,16 +136,21 @@ bench() {
     { v[NR] = $1 }
     END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
           printf "%.3f %.3f %.3f", m, v[1], v[NR] }')
-  local median min max
+  local median min max cpu
   read -r median min max <<<"$stats"
+  cpu=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '
+    { v[NR] = $1 }
+    END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
   local rate mib
   rate=$(awk -v f="$files" -v s="$median" 'BEGIN { printf "%.1f", (s > 0) ? f / s : 0 }')
   mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
-  RESULTS+=("$(printf '%-9s %-26s %5s %9s %8s %9s %8s %8s %9s %8s' \
-    "$tool" "$mode" "$files" "$templates" "$findings" "$median" "$min" "$max" "$rate" "$mib")")
+  RESULTS+=("$(printf '%-9s %-26s %5s %9s %8s %9s %8s %8s %7s %9s %8s' \
+    "$tool" "$mode" "$files" "$templates" "$findings" "$median" "$min" "$max" "$cpu" "$rate" "$mib")")
   printf '  %s %s: median %ss over %d runs\n' "$tool" "$mode" "$median" "$n" >&2
-  [ "$tool/$mode" = "ferrule/3 rules" ] && FERRULE_RATE=$rate
-  [ "$tool/$mode" = "cfn-guard/3 rules" ] && GUARD_RATE=$rate
+  local raw
+  raw=$(awk -v f="$files" -v s="$median" 'BEGIN { printf "%.6f", (s > 0) ? f / s : 0 }')
+  [ "$tool/$mode" = "ferrule/3 rules" ] && FERRULE_RATE=$raw
+  [ "$tool/$mode" = "cfn-guard/3 rules" ] && GUARD_RATE=$raw
   return 0
 }
 
@@ -276,16 +292,19 @@ fi
 # ---------------------------------------------------------------- report
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
-printf '%-9s %-26s %5s %9s %8s %9s %8s %8s %9s %8s\n' \
-  tool mode files templates findings median_s min_s max_s files/s rss_MiB
+printf '%-9s %-26s %5s %9s %8s %9s %8s %8s %7s %9s %8s\n' \
+  tool mode files templates findings median_s min_s max_s cpu_s files/s rss_MiB
 printf '%s\n' "${RESULTS[@]}"
-cat <<EOF
-files: template-like files offered (checkov: less the ${CKV_SKIPPED:-0} Rain pre-processor files it crashes on);
-templates: what the tool judged (ferrule: files read as templates; cfn-guard: every data file;
-checkov: files with at least one check result); findings: ferrule NON_COMPLIANT resources,
-cfn-guard non-compliant resources, checkov failed checks (a resource can fail several);
-files/s = files / median wall seconds; rss_MiB: peak RSS of the largest process over all runs
-(checkov forks parser workers, each counted on its own).
+echo "files: template-like files offered$(wants checkov && echo " (checkov: less the $CKV_SKIPPED Rain pre-processor files it crashes on)")"
+cat <<'EOF'
+templates: what the tool judged (ferrule: files read as templates; cfn-guard: every data
+  file; checkov: files with at least one check result)
+findings: ferrule NON_COMPLIANT resources; cfn-guard non-compliant resources; checkov failed
+  checks (one resource can fail several)
+median_s, min_s, max_s: wall seconds; cpu_s: median user + system CPU seconds (ferrule judges
+  on every core, cfn-guard on one); files/s: files / median wall seconds
+rss_MiB: peak RSS of the largest single process over all runs (checkov's forked parser
+  workers are each counted on their own)
 EOF
 if [ -n "${FERRULE_RATE:-}" ] && [ -n "${GUARD_RATE:-}" ]; then
   awk -v a="$FERRULE_RATE" -v b="$GUARD_RATE" \
