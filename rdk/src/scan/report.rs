@@ -428,7 +428,7 @@ impl<F: Finding> Report<F> {
         for k in &self.skipped {
             let _ = writeln!(s, "skipped: {}: {}", clean(&k.source), clean(&k.reason));
         }
-        let sections: [(&str, Box<dyn Fn(&F) -> bool>); 4] = [
+        let sections: [(&str, Box<dyn Fn(&F) -> bool>); 3] = [
             (
                 "NON_COMPLIANT",
                 Box::new(|e: &F| {
@@ -442,9 +442,8 @@ impl<F: Finding> Report<F> {
                 }),
             ),
             ("SUPPRESSED", Box::new(|e: &F| e.suppressed().is_some())),
-            ("", Box::new(|_: &F| false)),
         ];
-        for (title, keep) in sections.iter().filter(|(t, _)| !t.is_empty()) {
+        for (title, keep) in &sections {
             let rows: Vec<&F> = self.evaluations.iter().filter(|e| keep(e)).collect();
             if rows.is_empty() {
                 continue;

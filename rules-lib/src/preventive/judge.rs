@@ -310,7 +310,7 @@ pub fn judge_template(
                         .map_or_else(|| "a value".to_string(), |pr| pr.path.clone());
                     let annotation = format!(
                         "{what} is known only at deploy time ({}, line {}): {} for some values, {} for others",
-                        display_origin(u),
+                        u.origin,
                         u.pos.line,
                         compliance_of(base).map_or("an error", |c| c.as_str()),
                         compliance_of(&other[ri]).map_or("an error", |c| c.as_str()),
@@ -360,10 +360,6 @@ pub fn judge_template(
 
 fn compliance_of(o: &Result<(Compliance, String), String>) -> Option<Compliance> {
     o.as_ref().ok().map(|(c, _)| *c)
-}
-
-fn display_origin(u: &Unknown) -> String {
-    u.origin.clone()
 }
 
 /// SAM `Globals.Function` under a function's own properties (the function wins;

@@ -542,11 +542,7 @@ fn permission(r: &Value, egress: bool) -> Value {
     if let Some(t) = cfn_int(r.get("ToPort")) {
         p.insert("toPort".into(), t.into());
     }
-    let (v4, v6) = if egress {
-        ("CidrIp", "CidrIpv6")
-    } else {
-        ("CidrIp", "CidrIpv6")
-    };
+    let (v4, v6) = ("CidrIp", "CidrIpv6");
     p.insert(
         "ipv4Ranges".into(),
         Value::Array(
