@@ -24,8 +24,9 @@ use crate::scan::report::{Enforcement, Finding, Location, NotEvaluated, Report, 
 use crate::scan::source::Skipped;
 use policy::{Level, Policy};
 
-/// Files larger than this are not read (CloudFormation itself takes at most 1 MB).
-pub const MAX_TEMPLATE_BYTES: u64 = 5 * 1024 * 1024;
+/// Files larger than this are not read. CloudFormation itself takes templates of at
+/// most 1 MB; Terraform plans and Pulumi previews of large estates run to tens of MB.
+pub const MAX_TEMPLATE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -332,15 +333,44 @@ fn judge_file(
     }
     if meta.len() > MAX_TEMPLATE_BYTES {
         return Err(format!(
-            "{} bytes is larger than the {} MiB ferrule reads (CloudFormation accepts at most 1 MB)",
+            "{} bytes is larger than the {} MiB ferrule reads (CloudFormation accepts templates of at most 1 MB); split the plan or template",
             meta.len(),
             MAX_TEMPLATE_BYTES >> 20
         ));
     }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))?;
+    let text = decode(bytes)?;
     Ok((meta.len(), preventive::check_text(&text, rules, overrides)))
+}
+
+/// UTF-8 text, or UTF-16 with a byte-order mark (what `terraform show -json > plan.json`
+/// writes in Windows PowerShell 5).
+fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    let utf16 = |big_endian: bool| {
+        let units = bytes[2..].chunks(2).map(|c| match (c, big_endian) {
+            ([a, b], false) => u16::from_le_bytes([*a, *b]),
+            ([a, b], true) => u16::from_be_bytes([*a, *b]),
+            _ => 0xFFFD,
+        });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|e| {
+                format!(
+                    "not valid UTF-16 text (unpaired surrogate {:#06x})",
+                    e.unpaired_surrogate()
+                )
+            })
+    };
+    match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => utf16(false),
+        Some([0xFE, 0xFF]) => utf16(true),
+        _ => String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "not UTF-8 text (byte {}); save it as UTF-8 (or UTF-16 with a byte-order mark)",
+                e.utf8_error().valid_up_to()
+            )
+        }),
+    }
 }
 
 /// Collects template-like files under `dir` in a stable order: regular files only,

@@ -468,18 +468,20 @@ fn add_instance_defaults(
             .iter()
             .find(|(k, _)| *k == RelKind::LaunchTemplate)
             .map(|(_, j)| *j);
-        let tokens_set = lt.is_some_and(|j| {
-            translate::get(
-                &prepared[j].props,
-                "LaunchTemplateData.MetadataOptions.HttpTokens",
-            )
-            .is_some()
-        });
+        let own_tokens = translate::get(&prepared[i].props, "MetadataOptions.HttpTokens").is_some();
+        let tokens_set = own_tokens
+            || lt.is_some_and(|j| {
+                translate::get(
+                    &prepared[j].props,
+                    "LaunchTemplateData.MetadataOptions.HttpTokens",
+                )
+                .is_some()
+            });
         let mut extra = Vec::new();
         if !tokens_set {
             let u = resolver_unknown(
                 resolver,
-                "no launch template sets it: the AMI and account IMDS defaults decide",
+                "neither the instance nor its launch template sets HttpTokens: the AMI and account IMDS defaults decide",
                 pos,
                 vec![Value::from("optional"), Value::from("required")],
             );

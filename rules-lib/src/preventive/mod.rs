@@ -18,6 +18,7 @@
 //! ```
 
 pub mod judge;
+pub mod plan;
 pub mod resolve;
 pub mod template;
 pub mod translate;
@@ -43,13 +44,35 @@ pub enum FileOutcome {
     Malformed(TemplateError),
 }
 
-/// Reads and judges one file's text.
+/// Reads and judges one file's text: a CloudFormation template, a Terraform plan
+/// (`terraform show -json`) or a Pulumi preview (`pulumi preview --json`), told apart by
+/// their content. Parameter `overrides` apply to templates; a plan's values are already
+/// decided.
 pub fn check_text(
     text: &str,
     rules: &[(&'static dyn Rule, Params)],
     overrides: &HashMap<String, String>,
 ) -> FileOutcome {
-    match Template::read(text) {
+    let root = match template::parse(text) {
+        Ok(root) => root,
+        Err(e) => return FileOutcome::Malformed(e),
+    };
+    if let Some(kind) = plan::detect(&root) {
+        let resources = match kind {
+            plan::PlanKind::Terraform => plan::terraform::read(&root),
+            plan::PlanKind::Pulumi => plan::pulumi::read(&root),
+        };
+        return match resources {
+            Err(e) => FileOutcome::Malformed(e),
+            Ok(resources) => {
+                let converted = plan::provider::to_template(&resources);
+                let mut report = judge_template(&converted.template, rules, &HashMap::new());
+                report.warnings.extend(converted.warnings);
+                FileOutcome::Judged(report)
+            }
+        };
+    }
+    match Template::from_node(root) {
         Err(e) => FileOutcome::Malformed(e),
         Ok(Reading::NotATemplate(why)) => FileOutcome::NotATemplate(why),
         Ok(Reading::Template(t)) => FileOutcome::Judged(judge_template(&t, rules, overrides)),

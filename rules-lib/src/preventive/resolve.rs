@@ -26,6 +26,14 @@ pub const UNKNOWN_KEY: &str = "\u{1}unknown";
 pub const IF_KEY: &str = "\u{1}if";
 /// The key of `AWS::NoValue`: the property is removed.
 pub const NO_VALUE_KEY: &str = "\u{1}novalue";
+/// The key of a value a plan says is known only after apply (Terraform's
+/// `after_unknown`, Pulumi's unknown output):
+/// `{"\u{1}planUnknown": [origin, refers_to, kind]}`, written by [`super::plan`] into the
+/// template it builds; `refers_to` is the address of the resource the value comes from,
+/// or empty; `kind` is `policy` for a policy document (its candidates are a policy that
+/// grants nothing, one that grants everything to everyone and one that denies plain
+/// HTTP), else empty.
+pub const PLAN_UNKNOWN_KEY: &str = "\u{1}planUnknown";
 
 /// At most this many candidates are kept for one unknown.
 const MAX_DOMAIN: usize = 24;
@@ -467,6 +475,36 @@ impl<'t> Resolver<'t> {
                     let (k, _, arg) = &m[0];
                     if k == "Ref" || k == "Condition" || k.starts_with("Fn::") {
                         return self.intrinsic(k, arg, node.pos);
+                    }
+                    if k == PLAN_UNKNOWN_KEY {
+                        let part = |i: usize| match &arg.value {
+                            NodeValue::Seq(l) => l.get(i).and_then(Node::as_str).unwrap_or(""),
+                            _ => "",
+                        };
+                        let refers_to = Some(part(1)).filter(|r| !r.is_empty());
+                        if part(2) == "policy" {
+                            // A policy known only after apply: it may grant nothing or
+                            // everything.
+                            let id = self.push(Unknown {
+                                origin: part(0).to_string(),
+                                pos: node.pos,
+                                domain: vec![
+                                    Value::String(r#"{"Version":"2012-10-17","Statement":[]}"#.into()),
+                                    Value::String(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#.into()),
+                                    Value::String(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#.into()),
+                                ],
+                                refers_to: refers_to.map(str::to_string),
+                                open: false,
+                                is_condition: false,
+                                suffix: None,
+                            });
+                            return marker(id);
+                        }
+                        return self.opaque(
+                            part(0).to_string(),
+                            node.pos,
+                            refers_to.map(str::to_string),
+                        );
                     }
                 }
                 let mut out = Map::new();

@@ -78,18 +78,22 @@ pub struct TemplateError {
     pub reason: String,
 }
 
+/// Parses template (or plan) text, YAML or JSON, into a positioned tree.
+pub fn parse(text: &str) -> Result<Node, TemplateError> {
+    yaml::parse(text).map_err(|e| TemplateError {
+        pos: e.pos,
+        reason: if text.starts_with('\u{feff}') {
+            format!("{} (the file starts with a byte-order mark)", e.reason)
+        } else {
+            e.reason
+        },
+    })
+}
+
 impl Template {
     /// Reads a template from YAML or JSON text.
     pub fn read(text: &str) -> Result<Reading, TemplateError> {
-        let root = yaml::parse(text).map_err(|e| TemplateError {
-            pos: e.pos,
-            reason: if text.starts_with('\u{feff}') {
-                format!("{} (the file starts with a byte-order mark)", e.reason)
-            } else {
-                e.reason
-            },
-        })?;
-        Self::from_node(root)
+        Self::from_node(parse(text)?)
     }
 
     /// Reads a template from a parsed tree.

@@ -19,8 +19,9 @@
 //!   default" setting is not visible in a template: a template is judged on what it
 //!   declares (document this choice where it matters to you).
 //! - EC2 instances: `InstanceType` m1.small when unset (CloudFormation's default);
-//!   metadata options come from the launch template's `MetadataOptions`, and without one
-//!   `HttpTokens` depends on the AMI and the account's defaults, so it is unknown; a public
+//!   metadata options come from the instance's `MetadataOptions`, else its launch
+//!   template's, and without either `HttpTokens` depends on the AMI and the account's
+//!   defaults, so it is unknown; a public
 //!   IP comes from `AssociatePublicIpAddress`, else from the subnet's
 //!   `MapPublicIpOnLaunch` (a default subnet maps public IPs; a template subnet does not
 //!   unless it says so; a subnet given by parameter or import is unknown).
@@ -531,8 +532,9 @@ fn s3_bucket(i: &Input<'_>, b: &mut Built) {
     }
 }
 
-/// A CloudFormation ingress/egress rule → Config's `ipPermissions` entry.
-fn permission(r: &Value, egress: bool) -> Value {
+/// A CloudFormation ingress/egress rule → Config's `ipPermissions` entry (both
+/// directions name their peer `CidrIp`/`CidrIpv6`).
+fn permission(r: &Value) -> Value {
     let mut p = Map::new();
     let proto = text(r.get("IpProtocol")).unwrap_or_else(|| "-1".into());
     p.insert("ipProtocol".into(), Value::String(proto));
@@ -598,20 +600,14 @@ fn security_group(i: &Input<'_>, b: &mut Built) {
     b.set_opt("vpcId", i.get("VpcId"));
     let mut ingress: Vec<Value> = get_all(i.props, "SecurityGroupIngress.*")
         .into_iter()
-        .map(|r| permission(r, false))
+        .map(permission)
         .collect();
-    ingress.extend(
-        i.related(RelKind::Ingress)
-            .map(|r| permission(&r.props, false)),
-    );
+    ingress.extend(i.related(RelKind::Ingress).map(|r| permission(&r.props)));
     let mut egress: Vec<Value> = get_all(i.props, "SecurityGroupEgress.*")
         .into_iter()
-        .map(|r| permission(r, true))
+        .map(permission)
         .collect();
-    egress.extend(
-        i.related(RelKind::Egress)
-            .map(|r| permission(&r.props, true)),
-    );
+    egress.extend(i.related(RelKind::Egress).map(|r| permission(&r.props)));
     if i.get("SecurityGroupEgress").is_none() && egress.is_empty() {
         egress.push(json!({"ipProtocol": "-1", "ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}], "ipv6Ranges": [], "userIdGroupPairs": [], "prefixListIds": []}));
     }
@@ -662,7 +658,11 @@ fn instance(i: &Input<'_>, b: &mut Built) {
     );
     b.set_opt("imageId", i.get("ImageId").or_else(|| from_lt("ImageId")));
     b.set_opt("subnetId", i.get("SubnetId"));
-    let meta = lt.and_then(|r| get(&r.props, "LaunchTemplateData.MetadataOptions"));
+    // The instance's own MetadataOptions win over its launch template's.
+    let meta = i
+        .get("MetadataOptions")
+        .filter(|m| m.get("HttpTokens").is_some())
+        .or_else(|| lt.and_then(|r| get(&r.props, "LaunchTemplateData.MetadataOptions")));
     let tokens = meta
         .and_then(|m| text(m.get("HttpTokens")))
         .or_else(|| text(i.get(DEFAULT_HTTP_TOKENS)));
