@@ -30,7 +30,9 @@ pub const NO_VALUE_KEY: &str = "\u{1}novalue";
 /// `after_unknown`, Pulumi's unknown output):
 /// `{"\u{1}planUnknown": [origin, refers_to, kind]}`, written by [`super::plan`] into the
 /// template it builds; `refers_to` is the address of the resource the value comes from,
-/// or empty; `kind` is `policy` for a policy document (its candidates are a policy that
+/// or empty; `kind` is `values` when the candidates follow (a boolean's `false` and
+/// `true`), `maybe-null` for an expression that may come out empty (a conditional),
+/// `policy` for a policy document (its candidates are a policy that
 /// grants nothing, one that grants everything to everyone and one that denies plain
 /// HTTP), else empty.
 pub const PLAN_UNKNOWN_KEY: &str = "\u{1}planUnknown";
@@ -482,6 +484,32 @@ impl<'t> Resolver<'t> {
                             _ => "",
                         };
                         let refers_to = Some(part(1)).filter(|r| !r.is_empty());
+                        if let NodeValue::Seq(l) = &arg.value {
+                            if part(2) == "values" && l.len() > 3 {
+                                let id = self.push(Unknown {
+                                    origin: part(0).to_string(),
+                                    pos: node.pos,
+                                    domain: l[3..].iter().map(Node::to_json).collect(),
+                                    refers_to: refers_to.map(str::to_string),
+                                    open: false,
+                                    is_condition: false,
+                                    suffix: None,
+                                });
+                                return marker(id);
+                            }
+                        }
+                        if part(2) == "maybe-null" {
+                            let id = self.push(Unknown {
+                                origin: part(0).to_string(),
+                                pos: node.pos,
+                                domain: vec![Value::String(format!("<{}>", part(0))), Value::Null],
+                                refers_to: refers_to.map(str::to_string),
+                                open: true,
+                                is_condition: false,
+                                suffix: None,
+                            });
+                            return marker(id);
+                        }
                         if part(2) == "policy" {
                             // A policy known only after apply: it may grant nothing or
                             // everything.

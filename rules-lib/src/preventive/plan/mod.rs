@@ -103,7 +103,58 @@ pub fn as_policy(n: Node) -> Node {
     )
 }
 
-fn unknown_of_kind(origin: &str, refers_to: Option<&str>, kind: &str, pos: Pos) -> Node {
+/// An unknown of a known type: the values it can take are `candidates` (`false` and
+/// `true` for a boolean, the canned ACLs for an ACL); anything else is returned as is.
+pub fn typed(n: Node, candidates: &[serde_json::Value]) -> Node {
+    let NodeValue::Map(m) = &n.value else {
+        return n;
+    };
+    if !is_unknown(&n) {
+        return n;
+    }
+    let NodeValue::Seq(parts) = &m[0].2.value else {
+        return n;
+    };
+    let pos = n.pos;
+    let mut parts: Vec<Node> = parts.iter().take(2).cloned().collect();
+    parts.push(Node {
+        pos,
+        value: NodeValue::Str("values".into()),
+    });
+    parts.extend(candidates.iter().map(|c| json_node(c, pos)));
+    Node {
+        pos,
+        value: NodeValue::Map(vec![(
+            PLAN_UNKNOWN_KEY.to_string(),
+            pos,
+            Node {
+                pos,
+                value: NodeValue::Seq(parts),
+            },
+        )]),
+    }
+}
+
+fn json_node(v: &serde_json::Value, pos: Pos) -> Node {
+    use serde_json::Value;
+    let value = match v {
+        Value::Null => NodeValue::Null,
+        Value::Bool(b) => NodeValue::Bool(*b),
+        Value::Number(n) => NodeValue::Number(n.to_string()),
+        Value::String(s) => NodeValue::Str(s.clone()),
+        Value::Array(l) => NodeValue::Seq(l.iter().map(|x| json_node(x, pos)).collect()),
+        Value::Object(o) => NodeValue::Map(
+            o.iter()
+                .map(|(k, x)| (k.clone(), pos, json_node(x, pos)))
+                .collect(),
+        ),
+    };
+    Node { pos, value }
+}
+
+/// An unknown of `kind`: `policy` (a policy document), `maybe-null` (an expression over
+/// several values, such as a conditional, which may come out empty), or `""`.
+pub(crate) fn unknown_of_kind(origin: &str, refers_to: Option<&str>, kind: &str, pos: Pos) -> Node {
     let text = |s: &str| Node {
         pos,
         value: NodeValue::Str(s.to_string()),

@@ -23,7 +23,9 @@
 //! Resource tags: `tags_all` (with the provider's `default_tags`) when the plan knows it,
 //! else `tags`.
 
-use super::{as_policy, is_unknown, unknown, unknown_refers_to, PlanResource};
+use serde_json::{json, Value};
+
+use super::{as_policy, is_unknown, typed, unknown, unknown_refers_to, PlanResource};
 use crate::preventive::template::{Resource, Template};
 use crate::preventive::yaml::{Node, NodeValue, Pos};
 
@@ -78,6 +80,7 @@ mappings! {
     "aws_s3_bucket_policy" => |r, o| policy_resource(r, o, "AWS::S3::BucketPolicy", "Bucket", "bucket", None),
     "aws_s3_account_public_access_block" => s3_account_public_access_block,
     "aws_security_group" => security_group,
+    "aws_default_security_group" => default_security_group,
     "aws_security_group_rule" => security_group_rule,
     "aws_vpc_security_group_ingress_rule" => |r, o| vpc_security_group_rule(r, o, "AWS::EC2::SecurityGroupIngress"),
     "aws_vpc_security_group_egress_rule" => |r, o| vpc_security_group_rule(r, o, "AWS::EC2::SecurityGroupEgress"),
@@ -270,11 +273,72 @@ fn last_part(n: Node, sep: char) -> Node {
     })
 }
 
+/// The values an unknown property can take, by its CloudFormation name: a boolean is
+/// `false` or `true`, an ACL one of the canned ACLs, a CIDR open or private, a principal
+/// everyone or one account, environment variables none or a password. Other unknowns are free text (an identifier, a name), which
+/// the judge also tries with the rule's own parameter values.
+fn candidates(key: &str) -> Option<Vec<Value>> {
+    Some(match key {
+        "Encrypted"
+        | "StorageEncrypted"
+        | "MultiAZ"
+        | "PubliclyAccessible"
+        | "PointInTimeRecoveryEnabled"
+        | "BlockPublicAcls"
+        | "BlockPublicPolicy"
+        | "IgnorePublicAcls"
+        | "RestrictPublicBuckets"
+        | "blockPublicAcls"
+        | "blockPublicPolicy"
+        | "ignorePublicAcls"
+        | "restrictPublicBuckets"
+        | "AssociatePublicIpAddress"
+        | "EnableKeyRotation"
+        | "Enabled"
+        | "IsMultiRegionTrail"
+        | "EnableLogFileValidation"
+        | "BucketKeyEnabled"
+        | "MapPublicIpOnLaunch"
+        | "SqsManagedSseEnabled" => vec![json!(false), json!(true)],
+        "BackupRetentionPeriod" => vec![json!(0), json!(1), json!(7), json!(35)],
+        "AccessControl" => vec![
+            json!("Private"),
+            json!("PublicRead"),
+            json!("PublicReadWrite"),
+            json!("AuthenticatedRead"),
+        ],
+        "Status" => vec![json!("Enabled"), json!("Suspended")],
+        "HttpTokens" => vec![json!("optional"), json!("required")],
+        "SSEAlgorithm" => vec![json!("AES256"), json!("aws:kms")],
+        "CidrIp" => vec![json!("0.0.0.0/0"), json!("10.0.0.0/8")],
+        "CidrIpv6" => vec![json!("::/0"), json!("fd00::/8")],
+        "Principal" => vec![json!("*"), json!("111122223333")],
+        // Environment variables known only after apply may or may not hold a secret.
+        "Variables" => vec![json!({}), json!({"PASSWORD": "<known after apply>"})],
+        "SecurityGroupIngress" | "SecurityGroupEgress" => vec![
+            json!([]),
+            json!([{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}]),
+        ],
+        _ => return None,
+    })
+}
+
+/// An unknown property given the values its type allows.
+fn with_type(key: &str, v: Node) -> Node {
+    if matches!(key, "PolicyDocument" | "KeyPolicy") {
+        return as_policy(v);
+    }
+    match candidates(key) {
+        Some(c) if is_unknown(&v) => typed(v, &c),
+        _ => v,
+    }
+}
+
 /// A mapping node of the given entries that are present; `None` when none is.
 fn obj(pos: Pos, entries: Vec<(&str, Option<Node>)>) -> Option<Node> {
     let entries: Vec<(String, Pos, Node)> = entries
         .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v.pos, v)))
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v.pos, with_type(k, v))))
         .collect();
     (!entries.is_empty()).then_some(Node {
         pos,
@@ -302,10 +366,8 @@ impl Props {
         }
     }
     fn put(&mut self, k: &str, v: Option<Node>) -> &mut Self {
-        if let Some(mut v) = v {
-            if matches!(k, "PolicyDocument" | "KeyPolicy") {
-                v = as_policy(v);
-            }
+        if let Some(v) = v {
+            let v = with_type(k, v);
             self.entries.push((k.to_string(), v.pos, v));
         }
         self
@@ -344,7 +406,7 @@ impl Out {
         };
         let props: Vec<(String, Pos, Node)> = props
             .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v.pos, v)))
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v.pos, with_type(k, v))))
             .collect();
         if props.is_empty() {
             return;
@@ -618,7 +680,7 @@ fn sg_rules(rule: &Node, proto_key: &str) -> Vec<Node> {
             ("ToPort", field(rule, "to_port")),
         ];
         if let Some((k, v)) = peer {
-            entries.push((k, Some(v)));
+            entries.push((k, Some(with_type(k, v))));
         }
         obj(rule.pos, entries).unwrap_or_else(|| empty_map(rule.pos))
     };
@@ -653,7 +715,9 @@ fn security_group(r: &PlanResource, o: &mut Out) {
         ("ingress", "SecurityGroupIngress"),
         ("egress", "SecurityGroupEgress"),
     ] {
-        if let Some(list) = attr(a, key) {
+        if let Some(list) = attr(a, key).filter(|l| is_unknown(l)) {
+            p.put(cfn, Some(list.clone()));
+        } else if let Some(list) = attr(a, key) {
             let rules = blocks(a, key)
                 .into_iter()
                 .flat_map(|b| sg_rules(b, "protocol"))
@@ -662,6 +726,16 @@ fn security_group(r: &PlanResource, o: &mut Out) {
         }
     }
     o.add(r, r.address.clone(), "AWS::EC2::SecurityGroup", p.node());
+}
+
+/// The VPC's default group, which `aws_default_security_group` adopts and manages.
+fn default_security_group(r: &PlanResource, o: &mut Out) {
+    let mut adopted = r.clone();
+    if let NodeValue::Map(m) = &mut adopted.attrs.value {
+        m.retain(|(k, _, _)| k != "name");
+        m.push(("name".into(), r.pos, text(r.pos, "default")));
+    }
+    security_group(&adopted, o);
 }
 
 fn security_group_rule(r: &PlanResource, o: &mut Out) {

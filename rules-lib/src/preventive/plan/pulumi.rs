@@ -17,9 +17,10 @@
 //! `04da6b54-80e4-46f7-96ec-b56ff0331ba9` in the preview; it becomes an unknown whose
 //! origin names the input, and whose resource comes from `propertyDependencies`. A
 //! secret (`{"4dabf18193072939515e22adb298388d": ..., "value": ...}`) is read as its
-//! plaintext when the preview carries it, else it is unknown.
+//! plaintext when the preview carries it, else (and when it is shown as `[secret]`) it
+//! is unknown.
 
-use super::{error, unknown, PlanResource};
+use super::{error, unknown, unknown_of_kind, PlanResource};
 use crate::preventive::template::TemplateError;
 use crate::preventive::yaml::{Node, NodeValue};
 
@@ -57,6 +58,7 @@ static TYPES: &[(&str, &str)] = &[
         "aws_s3_account_public_access_block",
     ),
     ("aws:ec2/securityGroup:SecurityGroup", "aws_security_group"),
+    ("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws_default_security_group"),
     ("aws:ec2/securityGroupRule:SecurityGroupRule", "aws_security_group_rule"),
     (
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
@@ -230,15 +232,20 @@ pub fn read(root: &Node) -> Result<Vec<PlanResource>, TemplateError> {
             {
                 name = tf.to_string();
             }
-            let refers_to = deps
-                .and_then(|d| d.get(k))
-                .and_then(|l| match &l.value {
-                    NodeValue::Seq(l) => l.first().and_then(Node::as_str),
-                    _ => None,
-                })
-                .map(address_of);
+            let dep_urns: Vec<&str> = match deps.and_then(|d| d.get(k)).map(|l| &l.value) {
+                Some(NodeValue::Seq(l)) => l.iter().filter_map(Node::as_str).collect(),
+                _ => Vec::new(),
+            };
+            let refers_to = dep_urns.first().map(|u| address_of(u));
+            // One dependency: the value is that resource's output; several (or none
+            // known): an expression over them, which may come out empty.
+            let kind = if dep_urns.len() == 1 {
+                ""
+            } else {
+                "maybe-null"
+            };
             let origin = format!("{address}.{k}");
-            let value = convert(v, &name, &origin, refers_to.as_deref());
+            let value = convert(v, &name, &origin, refers_to.as_deref(), kind);
             attrs.push((name, *kpos, value));
         }
         out.push(PlanResource {
@@ -274,15 +281,19 @@ fn snake(k: &str) -> String {
 
 /// An input value in Terraform's names: unknowns and secrets handled, keys of nested
 /// objects converted unless the object is free-form (`name` is its attribute name).
-fn convert(v: &Node, name: &str, origin: &str, refers_to: Option<&str>) -> Node {
+fn convert(v: &Node, name: &str, origin: &str, refers_to: Option<&str>, kind: &str) -> Node {
     match &v.value {
-        NodeValue::Str(s) if s == UNKNOWN_SENTINEL => unknown(
+        NodeValue::Str(s) if s == UNKNOWN_SENTINEL => unknown_of_kind(
             &format!("{origin} (known after the update)"),
             refers_to,
+            kind,
             v.pos,
         ),
+        NodeValue::Str(s) if s == "[secret]" => {
+            unknown(&format!("{origin} (a secret)"), refers_to, v.pos)
+        }
         NodeValue::Map(m) if m.iter().any(|(k, _, _)| k == SECRET_SIG) => match v.get("value") {
-            Some(plain) => convert(plain, name, origin, refers_to),
+            Some(plain) => convert(plain, name, origin, refers_to, kind),
             None => unknown(&format!("{origin} (a secret)"), refers_to, v.pos),
         },
         NodeValue::Map(m) => Node {
@@ -295,7 +306,7 @@ fn convert(v: &Node, name: &str, origin: &str, refers_to: Option<&str>) -> Node 
                         } else {
                             snake(k)
                         };
-                        let child = convert(x, &key, &format!("{origin}.{k}"), refers_to);
+                        let child = convert(x, &key, &format!("{origin}.{k}"), refers_to, kind);
                         (key, *p, child)
                     })
                     .collect(),
@@ -306,7 +317,7 @@ fn convert(v: &Node, name: &str, origin: &str, refers_to: Option<&str>) -> Node 
             value: NodeValue::Seq(
                 l.iter()
                     .enumerate()
-                    .map(|(i, x)| convert(x, name, &format!("{origin}[{i}]"), refers_to))
+                    .map(|(i, x)| convert(x, name, &format!("{origin}[{i}]"), refers_to, kind))
                     .collect(),
             ),
         },

@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use super::{error, unknown, PlanResource};
+use super::{error, unknown_of_kind, PlanResource};
 use crate::preventive::template::TemplateError;
 use crate::preventive::yaml::{Node, NodeValue, Pos};
 
@@ -236,7 +236,16 @@ fn merge(
             Some(r) => format!("{} (= {r}, known after apply)", dotted(ctx.address, path)),
             None => format!("{} (known after apply)", dotted(ctx.address, path)),
         };
-        return Some(unknown(&origin, target.as_deref(), pos));
+        // One reference is that attribute's value (a key's ARN is a key); an expression
+        // over several (a conditional, say) may come out empty.
+        let mut bases: Vec<String> = refs
+            .iter()
+            .map(|r| r.split(['.', '[']).take(2).collect::<Vec<_>>().join("."))
+            .collect();
+        bases.sort();
+        bases.dedup();
+        let kind = if bases.len() == 1 { "" } else { "maybe-null" };
+        return Some(unknown_of_kind(&origin, target.as_deref(), kind, pos));
     }
     let after = after?;
     match &after.value {
