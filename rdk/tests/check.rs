@@ -133,7 +133,16 @@ fn every_template_fixture_gets_its_named_verdict_for_every_resource_in_scope() {
                     ));
                 }
             }
-            seen.entry(rule.clone()).or_default().push(expected);
+            let format = if name.ends_with(".tfplan.json") {
+                "tfplan"
+            } else if name.ends_with(".pulumi.json") {
+                "pulumi"
+            } else {
+                "template"
+            };
+            seen.entry(format!("{rule} {format}"))
+                .or_default()
+                .push(expected);
         }
     }
     assert!(
@@ -151,7 +160,10 @@ fn every_template_fixture_gets_its_named_verdict_for_every_resource_in_scope() {
         if !spec.trigger.on_change() || spec.name == "s3-account-level-public-access-blocks" {
             continue;
         }
-        let got = seen.get(spec.name).cloned().unwrap_or_default();
+        let got = seen
+            .get(&format!("{} template", spec.name))
+            .cloned()
+            .unwrap_or_default();
         let wanted: &[&str] = if spec.name == "vpc-default-security-group-closed" {
             &["NOT_APPLICABLE"]
         } else if spec.name == "s3-bucket-server-side-encryption-enabled" {
@@ -166,6 +178,33 @@ fn every_template_fixture_gets_its_named_verdict_for_every_resource_in_scope() {
                 spec.name,
                 spec.name
             );
+        }
+    }
+    // Plans: every change-triggered rule, in both formats (tests/fixtures/check/plans.py).
+    // Terraform can manage the VPC's default group and the account's Block Public
+    // Access; every bucket is still encrypted whatever a plan says.
+    for r in rules_lib::rules::catalog() {
+        let spec = r.spec();
+        if !spec.trigger.on_change() {
+            continue;
+        }
+        let wanted: &[&str] = if spec.name == "s3-bucket-server-side-encryption-enabled" {
+            &["COMPLIANT"]
+        } else {
+            &["COMPLIANT", "NON_COMPLIANT", "INSUFFICIENT_DATA"]
+        };
+        for format in ["tfplan", "pulumi"] {
+            let got = seen
+                .get(&format!("{} {format}", spec.name))
+                .cloned()
+                .unwrap_or_default();
+            for w in wanted {
+                assert!(
+                    got.contains(w),
+                    "{} has no {w} {format} fixture (run tests/fixtures/check/plans.py)",
+                    spec.name
+                );
+            }
         }
     }
 }
@@ -642,4 +681,185 @@ fn the_policy_schema_lists_every_rule_and_its_parameters() {
     assert_eq!(rules.len(), rules_lib::rules::catalog().len());
     // The pipeline's policy file is valid for rdk.
     Policy::read(&root().join("cloudformation/policy.yaml")).unwrap();
+}
+
+#[test]
+fn real_terraform_plans_and_pulumi_previews_are_judged_with_positions_in_the_plan() {
+    let dir = root().join("tests/fixtures/iac-plans");
+    let out = rdk(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    let report = json_of(&out);
+    let summary = &report["summary"];
+    assert_eq!(summary["templates"], 19, "{summary}");
+    assert_eq!(summary["skipped"], 0, "{summary}");
+    let evals = report["evaluations"].as_array().unwrap();
+    let verdict = |file: &str, rule: &str, id: &str| -> String {
+        let e = evals
+            .iter()
+            .find(|e| {
+                e["ConfigRuleName"] == rule
+                    && e["ComplianceResourceId"] == id
+                    && e["Location"]["file"].as_str().unwrap().contains(file)
+            })
+            .unwrap_or_else(|| panic!("no {rule} evaluation of {id} in {file}"));
+        assert!(
+            e["Location"]["file"].as_str().unwrap().ends_with(".json"),
+            "{e}"
+        );
+        assert!(
+            e["Location"]["line"].as_u64().unwrap() > 1 || id.contains("analysis"),
+            "{e}"
+        );
+        e["ComplianceType"].as_str().unwrap().to_string()
+    };
+    // TerraGoat (format 0.1): public IP, no backups; a public-read-write ACL with Block
+    // Public Access off in a counted registry module (format 1.1).
+    assert_eq!(
+        verdict(
+            "terragoat",
+            "ec2-instance-no-public-ip",
+            "aws_instance.web_host"
+        ),
+        "NON_COMPLIANT"
+    );
+    assert_eq!(
+        verdict(
+            "terragoat",
+            "db-instance-backup-enabled",
+            "aws_db_instance.default"
+        ),
+        "NON_COMPLIANT"
+    );
+    assert_eq!(
+        verdict(
+            "nested-modules",
+            "s3-bucket-public-write-prohibited",
+            "module.s3_bucket.aws_s3_bucket.this[0]"
+        ),
+        "NON_COMPLIANT"
+    );
+    // A module instantiated with for_each, security groups open to the world.
+    assert_eq!(
+        verdict(
+            "for-each",
+            "restricted-ssh",
+            "module.sg[\"bad_example\"].aws_security_group.bad"
+        ),
+        "NON_COMPLIANT"
+    );
+    // A bucket policy read from a data source only at apply: it could say anything.
+    assert_eq!(
+        verdict(
+            "from-data-source",
+            "resource-policy-no-public-access",
+            "aws_s3_bucket.example"
+        ),
+        "INSUFFICIENT_DATA"
+    );
+    // A plan written by PowerShell (UTF-16 with a byte-order mark) is read.
+    assert_eq!(
+        verdict(
+            "utf16le",
+            "s3-bucket-versioning-enabled",
+            "aws_s3_bucket.data"
+        ),
+        "NON_COMPLIANT"
+    );
+    // Pulumi: the Lambda function and its permission share a name, so the function is
+    // named by its type.
+    assert_eq!(
+        verdict(
+            "preview-creates",
+            "lambda-function-public-access-prohibited",
+            "aws_lambda_function.docsHandler"
+        ),
+        "COMPLIANT"
+    );
+    // A deleted resource is never judged.
+    assert!(!evals
+        .iter()
+        .any(|e| e["ComplianceResourceId"] == "aws_s3_bucket.delete_bucket"));
+}
+
+#[test]
+fn an_unsupported_plan_format_version_exits_2_naming_it() {
+    let dir = scratch("plan-version");
+    let f = dir.join("plan.json");
+    std::fs::write(
+        &f,
+        r#"{"format_version": "2.0", "terraform_version": "2.0.0", "resource_changes": []}"#,
+    )
+    .unwrap();
+    let out = rdk(&["check", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("plan.json:1:"), "{err}");
+    assert!(
+        err.contains("format_version \"2.0\" is not supported"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_same_misconfiguration_gets_the_same_verdict_from_cloudformation_terraform_and_pulumi() {
+    // A bucket with Block Public Access off and a public-read ACL, in each language.
+    let dir = scratch("three-languages");
+    let template = dir.join("template.yaml");
+    std::fs::write(
+        &template,
+        "Resources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: false\n        IgnorePublicAcls: false\n        BlockPublicPolicy: false\n        RestrictPublicBuckets: false\n",
+    )
+    .unwrap();
+    let fixtures = root().join("tests/fixtures/check/s3-bucket-public-read-prohibited");
+    for (file, id) in [
+        (template, "Data"),
+        (
+            fixtures.join("non-compliant-public-read-acl.tfplan.json"),
+            "aws_s3_bucket.data",
+        ),
+        (
+            fixtures.join("non-compliant-public-read-acl.pulumi.json"),
+            "aws_s3_bucket.data",
+        ),
+    ] {
+        let out = rdk(&[
+            "check",
+            file.to_str().unwrap(),
+            "--rules",
+            "s3-bucket-public-read-prohibited,s3-bucket-versioning-enabled",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{}", file.display());
+        let report = json_of(&out);
+        let got: Vec<(String, String, String)> = report["evaluations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["ConfigRuleName"].as_str().unwrap().to_string(),
+                    e["ComplianceResourceId"].as_str().unwrap().to_string(),
+                    e["ComplianceType"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "s3-bucket-public-read-prohibited".to_string(),
+                    id.to_string(),
+                    "NON_COMPLIANT".to_string()
+                ),
+                (
+                    "s3-bucket-versioning-enabled".to_string(),
+                    id.to_string(),
+                    "NON_COMPLIANT".to_string()
+                ),
+            ],
+            "{}",
+            file.display()
+        );
+    }
 }
