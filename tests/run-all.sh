@@ -32,6 +32,11 @@ if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null; then
   fi
 fi
 
+echo "==> lint gate: rustfmt, clippy (warnings are errors), rustdoc (warnings are errors)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+
 echo "==> building the workspace (functions included: the end-to-end tests run them)"
 cargo build --workspace --all-targets
 echo "==> running every test"

@@ -294,12 +294,12 @@ fn judge_files(
     files: &[PathBuf],
     rules: &[(&'static dyn Rule, Params)],
     overrides: &HashMap<String, String>,
-) -> Vec<Result<(u64, FileOutcome), String>> {
+) -> Vec<FileResult> {
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .min(files.len().max(1));
-    let mut results: Vec<(usize, Result<(u64, FileOutcome), String>)> = std::thread::scope(|s| {
+    let mut results: Vec<(usize, FileResult)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 s.spawn(|| {
@@ -321,6 +321,9 @@ fn judge_files(
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
 }
+
+/// What became of one file (its size and outcome), or why it could not be read.
+type FileResult = Result<(u64, FileOutcome), String>;
 
 fn judge_file(
     file: &Path,

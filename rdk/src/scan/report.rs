@@ -428,7 +428,8 @@ impl<F: Finding> Report<F> {
         for k in &self.skipped {
             let _ = writeln!(s, "skipped: {}: {}", clean(&k.source), clean(&k.reason));
         }
-        let sections: [(&str, Box<dyn Fn(&F) -> bool>); 3] = [
+        type Filter<F> = Box<dyn Fn(&F) -> bool>;
+        let sections: [(&str, Filter<F>); 3] = [
             (
                 "NON_COMPLIANT",
                 Box::new(|e: &F| {

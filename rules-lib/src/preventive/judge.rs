@@ -757,13 +757,16 @@ fn find_unknown(
     None
 }
 
+/// The verdict with one property (source index, path) removed.
+type VerdictWithout<'a> = dyn Fn((usize, &[Seg])) -> Option<Compliance> + 'a;
+
 /// The property whose removal makes a NON_COMPLIANT verdict go away: a top-level
 /// property of the resource or of a related one, then one of its entries.
 fn blame(
     sources: &[(&Value, Option<usize>)],
     prepared: &[Prepared<'_>],
     main: &Resource,
-    verdict_without: &dyn Fn((usize, &[Seg])) -> Option<Compliance>,
+    verdict_without: &VerdictWithout<'_>,
 ) -> Option<PropertyRef> {
     for (si, (v, source)) in sources.iter().enumerate() {
         let Value::Object(o) = v else { continue };

@@ -228,11 +228,8 @@ impl MarkedEventReceiver for Builder {
         }
         let pos = pos_of(&mark);
         match ev {
-            Event::DocumentEnd => {
-                if self.root.is_some() {
-                    self.done = true;
-                }
-            }
+            Event::DocumentEnd if self.root.is_some() => self.done = true,
+            Event::DocumentEnd => {}
             Event::Scalar(text, style, anchor, tag) => {
                 let node = scalar(text, style, tag.as_ref(), pos);
                 if anchor > 0 {
