@@ -608,7 +608,7 @@ fn resolver_unknown(
     pos: Pos,
     domain: Vec<Value>,
 ) -> Value {
-    resolver.unknowns.push(Unknown {
+    resolve::marker(resolver.push(Unknown {
         origin: origin.into(),
         pos,
         domain,
@@ -616,8 +616,7 @@ fn resolver_unknown(
         open: false,
         is_condition: false,
         suffix: None,
-    });
-    resolve::marker(resolver.unknowns.len() - 1)
+    }))
 }
 
 /// A step of a property path.

@@ -31,10 +31,8 @@ pub const NO_VALUE_KEY: &str = "\u{1}novalue";
 /// `{"\u{1}planUnknown": [origin, refers_to, kind]}`, written by [`super::plan`] into the
 /// template it builds; `refers_to` is the address of the resource the value comes from,
 /// or empty; `kind` is `values` when the candidates follow (a boolean's `false` and
-/// `true`), `maybe-null` for an expression that may come out empty (a conditional),
-/// `policy` for a policy document (its candidates are a policy that
-/// grants nothing, one that grants everything to everyone and one that denies plain
-/// HTTP), else empty.
+/// `true`, a policy granting nothing or everything), `maybe-null` for an expression that
+/// may come out empty (a conditional), else empty (an opaque value).
 pub const PLAN_UNKNOWN_KEY: &str = "\u{1}planUnknown";
 
 /// At most this many candidates are kept for one unknown.
@@ -322,7 +320,7 @@ impl<'t> Resolver<'t> {
         r
     }
 
-    fn push(&mut self, mut u: Unknown) -> usize {
+    pub(crate) fn push(&mut self, mut u: Unknown) -> usize {
         u.domain.truncate(MAX_DOMAIN);
         if u.domain.is_empty() {
             u.domain.push(Value::String("<unknown>".into()));
@@ -484,55 +482,32 @@ impl<'t> Resolver<'t> {
                             _ => "",
                         };
                         let refers_to = Some(part(1)).filter(|r| !r.is_empty());
-                        if let NodeValue::Seq(l) = &arg.value {
-                            if part(2) == "values" && l.len() > 3 {
-                                let id = self.push(Unknown {
-                                    origin: part(0).to_string(),
-                                    pos: node.pos,
-                                    domain: l[3..].iter().map(Node::to_json).collect(),
-                                    refers_to: refers_to.map(str::to_string),
-                                    open: false,
-                                    is_condition: false,
-                                    suffix: None,
-                                });
-                                return marker(id);
+                        let (domain, open) = match (&arg.value, part(2)) {
+                            (NodeValue::Seq(l), "values") if l.len() > 3 => {
+                                (l[3..].iter().map(Node::to_json).collect(), false)
                             }
-                        }
-                        if part(2) == "maybe-null" {
-                            let id = self.push(Unknown {
-                                origin: part(0).to_string(),
-                                pos: node.pos,
-                                domain: vec![Value::String(format!("<{}>", part(0))), Value::Null],
-                                refers_to: refers_to.map(str::to_string),
-                                open: true,
-                                is_condition: false,
-                                suffix: None,
-                            });
-                            return marker(id);
-                        }
-                        if part(2) == "policy" {
-                            // A policy known only after apply: it may grant nothing or
-                            // everything.
-                            let id = self.push(Unknown {
-                                origin: part(0).to_string(),
-                                pos: node.pos,
-                                domain: vec![
-                                    Value::String(r#"{"Version":"2012-10-17","Statement":[]}"#.into()),
-                                    Value::String(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#.into()),
-                                    Value::String(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#.into()),
-                                ],
-                                refers_to: refers_to.map(str::to_string),
-                                open: false,
-                                is_condition: false,
-                                suffix: None,
-                            });
-                            return marker(id);
-                        }
-                        return self.opaque(
-                            part(0).to_string(),
-                            node.pos,
-                            refers_to.map(str::to_string),
-                        );
+                            (_, "maybe-null") => (
+                                vec![Value::String(format!("<{}>", part(0))), Value::Null],
+                                true,
+                            ),
+                            _ => {
+                                return self.opaque(
+                                    part(0).to_string(),
+                                    node.pos,
+                                    refers_to.map(str::to_string),
+                                )
+                            }
+                        };
+                        let id = self.push(Unknown {
+                            origin: part(0).to_string(),
+                            pos: node.pos,
+                            domain,
+                            refers_to: refers_to.map(str::to_string),
+                            open,
+                            is_condition: false,
+                            suffix: None,
+                        });
+                        return marker(id);
                     }
                 }
                 let mut out = Map::new();

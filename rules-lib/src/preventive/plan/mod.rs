@@ -82,27 +82,6 @@ pub fn unknown(origin: &str, refers_to: Option<&str>, pos: Pos) -> Node {
     unknown_of_kind(origin, refers_to, "", pos)
 }
 
-/// An unknown policy document: judged both as granting nothing and as granting all.
-pub fn as_policy(n: Node) -> Node {
-    if !is_unknown(&n) {
-        return n;
-    }
-    let part = |i: usize| match &n.value {
-        NodeValue::Map(m) => match &m[0].2.value {
-            NodeValue::Seq(l) => l.get(i).and_then(Node::as_str).unwrap_or("").to_string(),
-            _ => String::new(),
-        },
-        _ => String::new(),
-    };
-    let (origin, refers_to) = (part(0), part(1));
-    unknown_of_kind(
-        &origin,
-        Some(refers_to.as_str()).filter(|r| !r.is_empty()),
-        "policy",
-        n.pos,
-    )
-}
-
 /// An unknown of a known type: the values it can take are `candidates` (`false` and
 /// `true` for a boolean, the canned ACLs for an ACL); anything else is returned as is.
 pub fn typed(n: Node, candidates: &[serde_json::Value]) -> Node {
@@ -122,6 +101,11 @@ pub fn typed(n: Node, candidates: &[serde_json::Value]) -> Node {
         value: NodeValue::Str("values".into()),
     });
     parts.extend(candidates.iter().map(|c| json_node(c, pos)));
+    unknown_node(pos, parts)
+}
+
+/// `{"\u{1}planUnknown": [parts...]}`.
+fn unknown_node(pos: Pos, parts: Vec<Node>) -> Node {
     Node {
         pos,
         value: NodeValue::Map(vec![(
@@ -152,28 +136,17 @@ fn json_node(v: &serde_json::Value, pos: Pos) -> Node {
     Node { pos, value }
 }
 
-/// An unknown of `kind`: `policy` (a policy document), `maybe-null` (an expression over
-/// several values, such as a conditional, which may come out empty), or `""`.
+/// An unknown of `kind`: `maybe-null` (an expression over several values, such as a
+/// conditional, which may come out empty) or `""` (that one value).
 pub(crate) fn unknown_of_kind(origin: &str, refers_to: Option<&str>, kind: &str, pos: Pos) -> Node {
     let text = |s: &str| Node {
         pos,
         value: NodeValue::Str(s.to_string()),
     };
-    Node {
+    unknown_node(
         pos,
-        value: NodeValue::Map(vec![(
-            PLAN_UNKNOWN_KEY.to_string(),
-            pos,
-            Node {
-                pos,
-                value: NodeValue::Seq(vec![
-                    text(origin),
-                    text(refers_to.unwrap_or("")),
-                    text(kind),
-                ]),
-            },
-        )]),
-    }
+        vec![text(origin), text(refers_to.unwrap_or("")), text(kind)],
+    )
 }
 
 /// Whether `n` is an [`unknown`] node.

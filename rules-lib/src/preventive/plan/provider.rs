@@ -25,7 +25,7 @@
 
 use serde_json::{json, Value};
 
-use super::{as_policy, is_unknown, typed, unknown, unknown_refers_to, PlanResource};
+use super::{is_unknown, typed, unknown, unknown_refers_to, PlanResource};
 use crate::preventive::template::{Resource, Template};
 use crate::preventive::yaml::{Node, NodeValue, Pos};
 
@@ -275,7 +275,8 @@ fn last_part(n: Node, sep: char) -> Node {
 
 /// The values an unknown property can take, by its CloudFormation name: a boolean is
 /// `false` or `true`, an ACL one of the canned ACLs, a CIDR open or private, a principal
-/// everyone or one account, environment variables none or a password. Other unknowns are free text (an identifier, a name), which
+/// everyone or one account, a policy none, all or a deny, environment variables none or
+/// a password. Other unknowns are free text (an identifier, a name), which
 /// the judge also tries with the rule's own parameter values.
 fn candidates(key: &str) -> Option<Vec<Value>> {
     Some(match key {
@@ -313,6 +314,17 @@ fn candidates(key: &str) -> Option<Vec<Value>> {
         "CidrIp" => vec![json!("0.0.0.0/0"), json!("10.0.0.0/8")],
         "CidrIpv6" => vec![json!("::/0"), json!("fd00::/8")],
         "Principal" => vec![json!("*"), json!("111122223333")],
+        // A policy known only after apply may grant nothing, grant everything to
+        // everyone, or deny plain HTTP.
+        "PolicyDocument" | "KeyPolicy" => vec![
+            json!(r#"{"Version":"2012-10-17","Statement":[]}"#),
+            json!(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#
+            ),
+            json!(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#
+            ),
+        ],
         // Environment variables known only after apply may or may not hold a secret.
         "Variables" => vec![json!({}), json!({"PASSWORD": "<known after apply>"})],
         "SecurityGroupIngress" | "SecurityGroupEgress" => vec![
@@ -325,9 +337,6 @@ fn candidates(key: &str) -> Option<Vec<Value>> {
 
 /// An unknown property given the values its type allows.
 fn with_type(key: &str, v: Node) -> Node {
-    if matches!(key, "PolicyDocument" | "KeyPolicy") {
-        return as_policy(v);
-    }
     match candidates(key) {
         Some(c) if is_unknown(&v) => typed(v, &c),
         _ => v,
@@ -535,7 +544,7 @@ fn s3_bucket(r: &PlanResource, o: &mut Out) {
             policy.pos,
             vec![
                 ("Bucket", Some(self_ref(r))),
-                ("PolicyDocument", Some(as_policy(policy.clone()))),
+                ("PolicyDocument", Some(policy.clone())),
             ],
         )
         .expect("entries");
@@ -990,7 +999,7 @@ fn with_inline_policy(
             policy.pos,
             vec![
                 (targets_key, Some(seq(policy.pos, vec![self_ref(r)]))),
-                ("PolicyDocument", Some(as_policy(policy.clone()))),
+                ("PolicyDocument", Some(policy.clone())),
             ],
         )
         .expect("entries");

@@ -20,6 +20,8 @@
 //! plaintext when the preview carries it, else (and when it is shown as `[secret]`) it
 //! is unknown.
 
+use std::collections::HashMap;
+
 use super::{error, unknown, unknown_of_kind, PlanResource};
 use crate::preventive::template::TemplateError;
 use crate::preventive::yaml::{Node, NodeValue};
@@ -162,15 +164,18 @@ pub fn read(root: &Node) -> Result<Vec<PlanResource>, TemplateError> {
         .collect();
     // Resource names, made unique by their Terraform type where two judged resources
     // share one (a function and its permission are often both `handler`).
-    let urns: Vec<&str> = judged
+    let mut name_counts: HashMap<&str, usize> = HashMap::new();
+    for u in judged
         .iter()
         .filter_map(|s| s.get("urn").and_then(Node::as_str))
         .filter(|u| terraform_type(urn_type(u)).is_some())
-        .collect();
+    {
+        *name_counts.entry(urn_name(u)).or_default() += 1;
+    }
     let address_of = |urn: &str| -> String {
         let name = urn_name(urn);
         match terraform_type(urn_type(urn)) {
-            Some(tf) if urns.iter().filter(|u| urn_name(u) == name).count() > 1 => {
+            Some(tf) if name_counts.get(name).copied().unwrap_or(0) > 1 => {
                 format!("{tf}.{name}")
             }
             _ => name.to_string(),

@@ -22,11 +22,11 @@ use crate::preventive::yaml::{Node, NodeValue, Pos};
 /// One managed resource instance of the plan, for resolving references.
 struct Instance {
     address: String,
-    module_address: String,
-    /// `type.name`, module prefix and indexes left out.
-    key: String,
     index: Option<String>,
 }
+
+/// Instances by module instance address and `type.name` (indexes left out).
+type Instances = HashMap<(String, String), Vec<Instance>>;
 
 /// Reads a plan's resources.
 pub fn read(root: &Node) -> Result<Vec<PlanResource>, TemplateError> {
@@ -65,16 +65,19 @@ pub fn read(root: &Node) -> Result<Vec<PlanResource>, TemplateError> {
     };
 
     let text = |rc: &Node, k: &str| rc.get(k).and_then(Node::as_str).unwrap_or("").to_string();
-    let instances: Vec<Instance> = changes
-        .iter()
-        .filter(|rc| text(rc, "mode") != "data")
-        .map(|rc| Instance {
-            address: text(rc, "address"),
-            module_address: text(rc, "module_address"),
-            key: format!("{}.{}", text(rc, "type"), text(rc, "name")),
-            index: rc.get("index").map(index_text),
-        })
-        .collect();
+    let mut instances = Instances::new();
+    for rc in changes.iter().filter(|rc| text(rc, "mode") != "data") {
+        instances
+            .entry((
+                text(rc, "module_address"),
+                format!("{}.{}", text(rc, "type"), text(rc, "name")),
+            ))
+            .or_default()
+            .push(Instance {
+                address: text(rc, "address"),
+                index: rc.get("index").map(index_text),
+            });
+    }
 
     let mut out = Vec::new();
     for rc in changes {
@@ -212,7 +215,7 @@ struct Ctx<'a> {
     address: &'a str,
     module_address: &'a str,
     index: Option<String>,
-    instances: &'a [Instance],
+    instances: &'a Instances,
     have_config: bool,
 }
 
@@ -397,12 +400,10 @@ fn resolve_reference(ctx: &Ctx<'_>, reference: &str) -> Option<String> {
         .and_then(|r| r.find(']').map(|e| r[..e].to_string()))
         // `[count.index]`, `[each.key]`: the same instance as the referrer's, below.
         .filter(|ix| ix.parse::<i64>().is_ok() || ix.starts_with('"'));
-    let key = format!("{type_name}.{name}");
-    let candidates: Vec<&Instance> = ctx
-        .instances
-        .iter()
-        .filter(|i| i.key == key && i.module_address == ctx.module_address)
-        .collect();
+    let candidates = ctx.instances.get(&(
+        ctx.module_address.to_string(),
+        format!("{type_name}.{name}"),
+    ))?;
     let pick = if let Some(ix) = explicit_index {
         candidates
             .iter()
