@@ -4,6 +4,9 @@
 # real Lambda Runtime API, moto for STS) go into ./.venv from tests/requirements.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Nothing here reads the terminal; a stray stdin must not reach the tools (cargo's rustc
+# probe reads its source from stdin).
+exec </dev/null
 
 venv=.venv
 stamp="$venv/.requirements.sha256"
