@@ -34,14 +34,35 @@ if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null; then
   fi
 fi
 
-echo "==> lint gate: rustfmt, clippy (warnings are errors)"
+# cargo 1.95's rustc target probe sometimes fails here, feeding rustc text that is not
+# its empty probe program ("failed to run `rustc` to learn about target-specific
+# information"), and caches the failure in target/.rustc_info.json so that every later
+# command fails too. Drop the cached probe and run the command again when that happens.
+cargo_retrying_probe() {
+  local log
+  log=$(mktemp)
+  for attempt in 1 2 3; do
+    if cargo "$@" 2>&1 | tee "$log"; then
+      rm -f "$log"
+      return 0
+    fi
+    if ! grep -q "to learn about target-specific information" "$log"; then
+      rm -f "$log"
+      return 1
+    fi
+    echo "==> cargo's rustc probe failed (attempt $attempt); dropping target/.rustc_info.json and retrying" >&2
+    rm -f target/.rustc_info.json
+  done
+  rm -f "$log"
+  return 1
+}
+
+echo "==> lint gate: rustfmt, clippy (warnings are errors), rustdoc (warnings are errors)"
 cargo fmt --all --check
-cargo clippy --workspace --all-targets -- -D warnings
-# Not `cargo doc -D warnings` yet: on this toolchain (cargo 1.95) its rustc target probe
-# fails at random in a fresh target directory ("failed to run rustc to learn about
-# target-specific information"), which would make CI flaky.
+cargo_retrying_probe clippy --workspace --all-targets -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo_retrying_probe doc --workspace --no-deps --quiet
 
 echo "==> building the workspace (functions included: the end-to-end tests run them)"
-cargo build --workspace --all-targets
+cargo_retrying_probe build --workspace --all-targets
 echo "==> running every test"
-cargo test --workspace "$@"
+cargo test --workspace "$@"   # the build above has probed rustc for the same flags
