@@ -202,8 +202,8 @@ pub async fn evaluate(
                 .map_err(|e| CliError::failed(format!("{}: {e}", path.display())))?
         }
         EvaluateInput::Event(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| CliError::input(format!("{}: cannot read: {e}", path.display())))?;
+            let text = crate::input::read_capped(path)
+                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
             let mut event = Event::from_json_str(&text)
                 .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
             if let Some(p) = params_override {
@@ -314,4 +314,19 @@ fn offline(operation: &'static str) -> rules_lib::ApiError {
         code: "Offline".into(),
         message: "rdk evaluate does not call AWS for a change event".into(),
     }
+}
+
+/// Writes `bytes` to `path` whole or not at all: into `<path>.tmp` beside it, then
+/// renamed over `path`. On any failure the temporary file is removed, so neither a
+/// half-written file nor a `.tmp` is left behind. The error names the path.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!("{}: cannot write: {e}", path.display()));
+    }
+    Ok(())
 }

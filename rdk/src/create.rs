@@ -334,11 +334,8 @@ pub fn create(root: &Path, rule: &NewRule) -> Result<Vec<String>, CliError> {
         .map_err(|e| CliError::failed(format!("{}: {e}", fixtures.display())))?;
     let mut written = Vec::new();
     for (path, text) in files {
-        // Write beside and rename, so an interrupted scaffold leaves no half file.
-        let tmp = path.with_extension("rdk-tmp");
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, &path))
-            .map_err(|e| CliError::failed(format!("{}: {e}", path.display())))?;
+        // Whole files only, so an interrupted scaffold leaves no half file.
+        crate::commands::write_atomically(&path, text.as_bytes()).map_err(CliError::failed)?;
         written.push(
             path.strip_prefix(root)
                 .unwrap_or(&path)

@@ -145,7 +145,7 @@ impl LocalConfig {
 
     /// Loads every `.json` file under `dir` (one item, a list, or a snapshot file).
     /// Unreadable files are returned, not fatal.
-    pub fn load_dir(dir: &Path) -> std::io::Result<(Self, Vec<Skipped>)> {
+    pub fn load_dir(dir: &Path) -> Result<(Self, Vec<Skipped>), String> {
         let (items, skipped) = crate::input::load_items(dir)?;
         Ok((Self::new(items), skipped))
     }

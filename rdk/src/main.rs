@@ -21,6 +21,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Largest configuration item, --event payload or item file read whole, in MiB.
+    /// AWS Config's items are at most a few MB; a larger item is refused with an error
+    /// naming it, and scans go on with the next file.
+    #[arg(long, global = true, value_name = "MIB", default_value_t = rdk::input::DEFAULT_MAX_ITEM_MIB,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    max_item_mib: u64,
 }
 
 #[derive(Subcommand)]
@@ -199,6 +205,7 @@ impl From<SeverityArg> for rules_lib::Severity {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    rdk::input::set_max_item_bytes(cli.max_item_mib << 20);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -483,13 +490,7 @@ async fn run(command: Command) -> Result<(), CliError> {
             let yaml = rdk::template::to_yaml(&rdk::template::rules_template(&selected));
             match output_file {
                 Some(path) => {
-                    // Write beside, then rename: never a half-written template.
-                    let tmp = path.with_extension("yaml.tmp");
-                    std::fs::write(&tmp, &yaml)
-                        .and_then(|_| std::fs::rename(&tmp, &path))
-                        .map_err(|e| {
-                            CliError::failed(format!("{}: cannot write: {e}", path.display()))
-                        })?;
+                    commands::write_atomically(&path, yaml.as_bytes()).map_err(CliError::failed)?;
                     eprintln!("rdk: wrote {} rules to {}", selected.len(), path.display());
                     Ok(())
                 }
@@ -505,11 +506,9 @@ async fn run(command: Command) -> Result<(), CliError> {
             let endpoint = match &items {
                 Some(dir) => {
                     let (endpoint, skipped) = rdk::local_config::LocalConfig::load_dir(dir)
-                        .map_err(|e| {
-                            CliError::input(format!("{}: cannot read: {e}", dir.display()))
-                        })?;
+                        .map_err(|e| CliError::input(format!("{}: {e}", dir.display())))?;
                     for s in skipped {
-                        eprintln!("rdk: skipped {}", s.reason);
+                        eprintln!("rdk: skipped {}: {}", s.source, s.reason);
                     }
                     endpoint
                 }
@@ -546,17 +545,7 @@ fn write_report(
 ) -> Result<(), CliError> {
     match output {
         Some(path) => {
-            let mut tmp = path.as_os_str().to_owned();
-            tmp.push(".tmp");
-            let tmp = PathBuf::from(tmp);
-            let result = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, path));
-            if let Err(e) = result {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(CliError::failed(format!(
-                    "{}: cannot write: {e}",
-                    path.display()
-                )));
-            }
+            commands::write_atomically(path, text.as_bytes()).map_err(CliError::failed)?;
             eprintln!("rdk: wrote the report to {}", path.display());
             Ok(())
         }

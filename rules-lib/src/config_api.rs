@@ -8,7 +8,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use aws_sdk_config::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_config::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_config::types as sdk;
 use serde_json::{json, Map, Value};
 
@@ -112,7 +112,7 @@ where
 {
     let status = err.raw_response().map(|r| r.status().as_u16());
     let code = err.code().map(str::to_string);
-    let message = format!("{}", DisplayErrorContext(&err));
+    let message = readable_sdk_error(operation, &err);
     let retryable = match &err {
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => true,
         SdkError::ResponseError(_) => status.is_none_or(|s| s >= 500),
@@ -132,6 +132,55 @@ where
             }),
             message,
         }
+    }
+}
+
+/// One readable line for an SDK error: the service's own message for a service error,
+/// the innermost cause for a connection or construction failure, and what to check,
+/// instead of the SDK's nested debug output.
+fn readable_sdk_error<E>(operation: &str, err: &SdkError<E>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    // The innermost cause says what actually went wrong (a refused connection, a DNS
+    // failure, missing credentials); the outer layers only wrap it.
+    let innermost = || {
+        let mut cause: &dyn std::error::Error = err;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        cause.to_string()
+    };
+    match err {
+        SdkError::ServiceError(_) | SdkError::ResponseError(_) => {
+            let status = err
+                .raw_response()
+                .map(|r| format!("HTTP {}", r.status().as_u16()))
+                .unwrap_or_else(|| "no HTTP status".into());
+            let what = err.message().map(str::to_string).unwrap_or_else(innermost);
+            let code = err.code().unwrap_or("no error code");
+            let check = if code.contains("AccessDenied") || code.contains("Unauthorized") {
+                format!("; check that the caller's IAM policy allows {operation}")
+            } else if code.contains("Token") || code.contains("Signature") {
+                "; check the AWS credentials and the clock".to_string()
+            } else {
+                String::new()
+            };
+            format!("{code} ({status}): {what}{check}")
+        }
+        SdkError::TimeoutError(_) => {
+            "the request timed out; check the network path to the AWS endpoint".into()
+        }
+        SdkError::DispatchFailure(_) => {
+            let cause = innermost();
+            let check = if cause.to_ascii_lowercase().contains("credential") {
+                "check the AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, the instance or function role)"
+            } else {
+                "check the region, the network and any AWS_ENDPOINT_URL* setting"
+            };
+            format!("the request did not reach AWS: {cause}; {check}")
+        }
+        _ => format!("the request could not be made: {}", innermost()),
     }
 }
 
@@ -265,7 +314,10 @@ fn evaluation_from_sdk(e: &sdk::Evaluation) -> Evaluation {
         compliance_type: Compliance::parse(e.compliance_type().as_str())
             .unwrap_or(Compliance::NotApplicable),
         annotation: e.annotation().map(str::to_string),
-        ordering_timestamp: Timestamp::from_smithy(*e.ordering_timestamp()),
+        // The service echoes the timestamp ferrule sent, which was in range; should it
+        // ever not be, the re-sent evaluation is ordered now rather than dropped.
+        ordering_timestamp: Timestamp::from_smithy(*e.ordering_timestamp())
+            .unwrap_or_else(|_| Timestamp::now()),
     }
 }
 

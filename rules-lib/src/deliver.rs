@@ -77,6 +77,34 @@ pub async fn deliver(
         };
     }
 
+    // What the service would refuse is refused here, before anything is sent: the
+    // invocation fails whole, naming each evaluation, instead of after a partial write.
+    let invalid: Vec<(Evaluation, String)> = evaluations
+        .iter()
+        .filter_map(|e| e.invalid_reason().map(|r| (e.clone(), r)))
+        .collect();
+    if !invalid.is_empty() {
+        let reason = format!(
+            "PutEvaluations would refuse {} of them, so none was sent: {}",
+            invalid.len(),
+            invalid
+                .iter()
+                .take(5)
+                .map(|(e, r)| format!(
+                    "{}: {r}",
+                    e.resource_key().chars().take(120).collect::<String>()
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        return Err(DeliveryError {
+            undelivered: evaluations.to_vec(),
+            report,
+            reason,
+            api_error: None,
+        });
+    }
+
     let mut undelivered = Vec::new();
     let mut last_error = None;
     for chunk in evaluations.chunks(MAX_EVALUATIONS_PER_CALL) {
@@ -242,5 +270,24 @@ mod tests {
         assert_eq!(err.report.delivered, 150);
         assert_eq!(err.undelivered.len(), 100);
         assert_eq!(err.undelivered[0].compliance_resource_id, "vol-100");
+    }
+
+    #[tokio::test]
+    async fn a_resource_id_longer_than_768_characters_fails_delivery_before_any_call() {
+        let api = FakeConfigApi::default();
+        let mut list = evals(3);
+        list[1].compliance_resource_id = "i".repeat(769);
+        let err = deliver(&api, &list, "tok").await.unwrap_err();
+        assert!(api.put_calls().is_empty(), "nothing may be sent");
+        assert_eq!(err.undelivered.len(), 3);
+        assert!(
+            err.reason.contains(
+                "ComplianceResourceId is 769 characters long; PutEvaluations takes 1 to 768"
+            ),
+            "{}",
+            err.reason
+        );
+        list[1].compliance_resource_id = "i".repeat(768);
+        assert_eq!(deliver(&api, &list, "tok").await.unwrap().delivered, 3);
     }
 }

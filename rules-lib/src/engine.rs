@@ -106,6 +106,23 @@ fn judge(
             item.status.as_str()
         )));
     }
+    if item.configuration.is_null() {
+        // Config records a configuration for every resource it reports as OK or
+        // discovered: a null one is a broken or hand-made item. No verdict can be
+        // honest (COMPLIANT would pass what was never seen), and PutEvaluations has no
+        // INSUFFICIENT_DATA, so it is an error: the invocation fails and is retried,
+        // and a scan lists the item as skipped.
+        return Err(EngineError::Rule {
+            rule: spec.name,
+            resource: format!("{} {}", item.resource_type, item.resource_id),
+            source: crate::error::RuleError::Failed(format!(
+                "the item's configuration is null although its status is {}; \
+                 AWS Config records a configuration for every such item, so this item is \
+                 incomplete: give the full item (GetResourceConfigHistory has it)",
+                item.status.as_str()
+            )),
+        });
+    }
     rule.evaluate(item, params)
         .map_err(|source| EngineError::Rule {
             rule: spec.name,
@@ -290,6 +307,45 @@ mod tests {
                               "attachments": [{"instanceId": "i-1", "state": "attached"}]}
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn a_null_configuration_with_status_ok_is_compliant_for_no_rule() {
+        let now = Timestamp::now();
+        for rule in crate::rules::catalog() {
+            let spec = rule.spec();
+            // Required parameters get a value of their kind.
+            let mut given = serde_json::Map::new();
+            for p in spec.parameters.iter().filter(|p| p.required) {
+                let v = match p.kind {
+                    crate::params::ParamKind::Int | crate::params::ParamKind::Port => "1",
+                    crate::params::ParamKind::Bool | crate::params::ParamKind::BoolAnyCase => {
+                        "true"
+                    }
+                    crate::params::ParamKind::PortRanges => "443",
+                    crate::params::ParamKind::Choice(words) => words[0],
+                    _ => "x",
+                };
+                given.insert(p.name.into(), json!(v));
+            }
+            let (params, _) = Params::parse(spec.name, spec.parameters, &given).unwrap();
+            for rt in spec.resource_types {
+                for status in ["OK", "ResourceDiscovered"] {
+                    let item = ConfigurationItem::from_value(&json!({
+                        "configurationItemStatus": status,
+                        "resourceType": rt, "resourceId": "r-1",
+                        "tags": {"owner": "x"}, "configuration": null
+                    }))
+                    .unwrap();
+                    let err = evaluate_item(*rule, &item, &params, now).unwrap_err();
+                    assert!(
+                        err.to_string().contains("configuration is null"),
+                        "{} on {rt}: {err}",
+                        spec.name
+                    );
+                }
+            }
+        }
     }
 
     fn change(item: &ConfigurationItem, left_scope: bool, params: serde_json::Value) -> Event {

@@ -91,11 +91,17 @@ pub enum ParamError {
         /// What would be accepted.
         expected: String,
     },
-    /// A parameter the rule does not take.
-    #[error("rule parameter `{name}` is not a parameter of {rule}; it takes: {known}")]
+    /// A parameter the rule does not take. An error, not a warning, as for the AWS
+    /// managed rules (PutConfigRule refuses parameters a managed rule does not take): a
+    /// misspelt parameter would otherwise leave its default in force without a word.
+    /// AWS's example events carry `myParameterKey`; `rdk evaluate --parameters '{}'`
+    /// replaces their parameters.
+    #[error("rule parameter `{name}` is not a parameter of {rule}{hint}; it takes: {known}")]
     Unknown {
-        /// Parameter name.
+        /// Parameter name, exactly as given.
         name: String,
+        /// ` (did you mean `x`?)` when a parameter differs only in case, else empty.
+        hint: String,
         /// The rule's name.
         rule: String,
         /// The parameters it does take, comma-separated.

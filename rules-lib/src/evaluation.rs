@@ -8,6 +8,10 @@ use crate::item::Timestamp;
 pub const MAX_EVALUATIONS_PER_CALL: usize = 100;
 /// Longest annotation the service accepts, in characters.
 pub const MAX_ANNOTATION_CHARS: usize = 256;
+/// Longest `ComplianceResourceType` PutEvaluations accepts, in characters.
+pub const MAX_RESOURCE_TYPE_CHARS: usize = 256;
+/// Longest `ComplianceResourceId` PutEvaluations accepts, in characters.
+pub const MAX_RESOURCE_ID_CHARS: usize = 768;
 /// What marks a truncated annotation.
 pub const TRUNCATION_MARK: &str = " [...]";
 
@@ -119,6 +123,28 @@ impl Evaluation {
             annotation: fit_annotation(annotation),
             ordering_timestamp,
         }
+    }
+
+    /// Why PutEvaluations would refuse this evaluation, if it would: an empty or too
+    /// long resource type or id. Checked before anything is sent.
+    pub fn invalid_reason(&self) -> Option<String> {
+        let check = |what: &str, value: &str, max: usize| {
+            let n = value.chars().count();
+            (n == 0 || n > max)
+                .then(|| format!("{what} is {n} characters long; PutEvaluations takes 1 to {max}"))
+        };
+        check(
+            "ComplianceResourceType",
+            &self.compliance_resource_type,
+            MAX_RESOURCE_TYPE_CHARS,
+        )
+        .or_else(|| {
+            check(
+                "ComplianceResourceId",
+                &self.compliance_resource_id,
+                MAX_RESOURCE_ID_CHARS,
+            )
+        })
     }
 
     /// `type/id`, for logs.

@@ -14,15 +14,41 @@ use aws_smithy_types::date_time::Format;
 use serde_json::{Map, Value};
 
 use crate::error::ItemError;
+use crate::evaluation::{MAX_RESOURCE_ID_CHARS, MAX_RESOURCE_TYPE_CHARS};
 
 /// A point in time as AWS Config reports it (capture time, notification time).
 ///
 /// Read from ISO-8601 text (with `Z` or an offset) or from epoch seconds; written as
 /// ISO-8601 with milliseconds, `2016-02-17T01:36:34.043Z`.
+///
+/// Always between 1970-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: every way of
+/// making one checks the range, so every timestamp can be written back as ISO-8601
+/// text and as JSON 1.1 epoch seconds. A time outside it (an epoch number in
+/// milliseconds or nanoseconds where seconds belong, `1e308`) is refused where it is
+/// read, with a message that names the value.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(aws_smithy_types::DateTime);
 
+/// The first millisecond a [`Timestamp`] can hold: the Unix epoch.
+const MIN_MILLIS: i64 = 0;
+/// The last millisecond a [`Timestamp`] can hold: 9999-12-31T23:59:59.999Z, the last
+/// one four-digit ISO-8601 years can write.
+const MAX_MILLIS: i64 = 253_402_300_799_999;
+
 impl Timestamp {
+    /// From epoch milliseconds, if inside the range a timestamp can hold.
+    fn from_millis_checked(millis: i64, shown: &dyn fmt::Display) -> Result<Self, String> {
+        if (MIN_MILLIS..=MAX_MILLIS).contains(&millis) {
+            Ok(Self(aws_smithy_types::DateTime::from_millis(millis)))
+        } else {
+            Err(format!(
+                "`{shown}` is outside the times AWS Config records \
+                 (1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z); \
+                 give ISO-8601 text or epoch seconds (not milliseconds)"
+            ))
+        }
+    }
+
     /// Parses ISO-8601 / RFC-3339 text such as `2016-02-17T01:36:34.043Z`.
     ///
     /// Also reads the Python `repr` some published sample items carry
@@ -34,9 +60,10 @@ impl Timestamp {
             return Self::parse_python_repr(args)
                 .ok_or_else(|| format!("`{text}` is not a date-time"));
         }
-        aws_smithy_types::DateTime::from_str(t, Format::DateTimeWithOffset)
-            .map(Self)
-            .map_err(|e| format!("`{text}` is not an ISO-8601 date-time ({e})"))
+        let dt = aws_smithy_types::DateTime::from_str(t, Format::DateTimeWithOffset)
+            .map_err(|e| format!("`{text}` is not an ISO-8601 date-time ({e})"))?;
+        let millis = dt.to_millis().unwrap_or(i64::MIN);
+        Self::from_millis_checked(millis, &text)
     }
 
     fn parse_python_repr(args: &str) -> Option<Self> {
@@ -60,23 +87,26 @@ impl Timestamp {
             get(5),
             get(6)
         );
-        aws_smithy_types::DateTime::from_str(&iso, Format::DateTime)
-            .ok()
-            .map(Self)
+        let dt = aws_smithy_types::DateTime::from_str(&iso, Format::DateTime).ok()?;
+        Self::from_millis_checked(dt.to_millis().ok()?, &iso).ok()
     }
 
     /// From epoch seconds (fractions allowed), as the JSON 1.1 protocol sends them.
     /// Config times have millisecond precision, so the value is rounded to it (an
-    /// f64 of epoch seconds cannot hold every millisecond exactly).
-    pub fn from_epoch_secs(secs: f64) -> Self {
-        Self(aws_smithy_types::DateTime::from_millis(
-            (secs * 1000.0).round() as i64,
-        ))
+    /// f64 of epoch seconds cannot hold every millisecond exactly). Refused outside the
+    /// range a timestamp holds (and when not a finite number).
+    pub fn from_epoch_secs(secs: f64) -> Result<Self, String> {
+        let millis = (secs * 1000.0).round();
+        if !millis.is_finite() || millis < MIN_MILLIS as f64 || millis > MAX_MILLIS as f64 {
+            return Err(Self::from_millis_checked(-1, &secs).unwrap_err());
+        }
+        Self::from_millis_checked(millis as i64, &secs)
     }
 
     /// Epoch milliseconds.
     pub fn epoch_millis(&self) -> i64 {
-        self.0.to_millis().unwrap_or(i64::MAX)
+        // In range by construction: never the fallback.
+        self.0.to_millis().unwrap_or(MAX_MILLIS)
     }
 
     /// Epoch seconds with fractions, as JSON 1.1 writes timestamps.
@@ -89,9 +119,10 @@ impl Timestamp {
         self.0
     }
 
-    /// From the SDK's date-time type.
-    pub fn from_smithy(dt: aws_smithy_types::DateTime) -> Self {
-        Self(dt)
+    /// From the SDK's date-time type, refused outside the range a timestamp holds.
+    pub fn from_smithy(dt: aws_smithy_types::DateTime) -> Result<Self, String> {
+        let millis = dt.to_millis().unwrap_or(i64::MIN);
+        Self::from_millis_checked(millis, &dt)
     }
 
     /// Now, from the system clock.
@@ -107,8 +138,8 @@ impl Timestamp {
             Value::String(s) => Self::parse(s),
             Value::Number(n) => n
                 .as_f64()
-                .map(Self::from_epoch_secs)
-                .ok_or_else(|| format!("`{n}` is not a number of epoch seconds")),
+                .ok_or_else(|| format!("`{n}` is not a number of epoch seconds"))
+                .and_then(Self::from_epoch_secs),
             other => Err(format!(
                 "expected ISO-8601 text or epoch seconds, found {}",
                 json_kind(other)
@@ -316,8 +347,8 @@ impl ConfigurationItem {
             state_id: f.text(&["configurationStateId"])?,
             md5_hash: f.text(&["configurationStateMd5Hash", "configurationItemMD5Hash"])?,
             arn: f.text(&["ARN", "arn"])?,
-            resource_type: f.required_text("resourceType")?,
-            resource_id: f.required_text("resourceId")?,
+            resource_type: f.bounded_text("resourceType", MAX_RESOURCE_TYPE_CHARS)?,
+            resource_id: f.bounded_text("resourceId", MAX_RESOURCE_ID_CHARS)?,
             resource_name: f.text(&["resourceName"])?,
             region: f.text(&["awsRegion"])?,
             availability_zone: f.text(&["availabilityZone"])?,
@@ -649,6 +680,23 @@ impl Fields<'_> {
         }
     }
 
+    /// Required text of at most `max` characters: longer than AWS Config records, the
+    /// item could never be evaluated (PutEvaluations would refuse it), so it is refused
+    /// here, where a scan can count it and go on.
+    fn bounded_text(&self, name: &str, max: usize) -> Result<String, ItemError> {
+        let s = self.required_text(name)?;
+        let chars = s.chars().count();
+        if chars > max {
+            return Err(ItemError::Field {
+                field: name.into(),
+                reason: format!(
+                    "is {chars} characters long; AWS Config and PutEvaluations allow at most {max}"
+                ),
+            });
+        }
+        Ok(s)
+    }
+
     fn time(&self, name: &str) -> Result<Option<Timestamp>, ItemError> {
         match self.0.get(name) {
             None | Some(Value::Null) => Ok(None),
@@ -770,6 +818,55 @@ impl Fields<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn out_of_range_timestamps_are_refused_where_they_are_read() {
+        for v in [
+            serde_json::json!(1e12),
+            serde_json::json!(1e308),
+            serde_json::json!(18446744073709551616.0),
+            serde_json::json!(-1),
+            serde_json::json!("10000-01-01T00:00:00Z"),
+            serde_json::json!("1969-12-31T23:59:59Z"),
+        ] {
+            let err = Timestamp::from_json(&v).unwrap_err();
+            assert!(
+                err.contains("outside the times AWS Config records")
+                    || err.contains("not an ISO-8601 date-time"),
+                "{v}: {err}"
+            );
+        }
+        let last = Timestamp::from_json(&serde_json::json!(253402300799.999)).unwrap();
+        assert_eq!(last.to_string(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(
+            Timestamp::from_epoch_secs(0.0).unwrap().to_string(),
+            "1970-01-01T00:00:00.000Z"
+        );
+        let item = serde_json::json!({
+            "resourceType": "AWS::EC2::Volume", "resourceId": "vol-1",
+            "configurationItemCaptureTime": 1e12, "configuration": {}
+        });
+        let err = ConfigurationItem::from_value(&item)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("field `configurationItemCaptureTime` `1000000000000"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn resource_ids_longer_than_config_records_are_refused() {
+        let item = |id: String| serde_json::json!({"resourceType": "AWS::EC2::Volume", "resourceId": id, "configuration": {}});
+        assert!(ConfigurationItem::from_value(&item("v".repeat(768))).is_ok());
+        let err = ConfigurationItem::from_value(&item("v".repeat(769)))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "field `resourceId` is 769 characters long; AWS Config and PutEvaluations allow at most 768"
+        );
+    }
 
     #[test]
     fn timestamps_read_both_forms_and_print_millis() {

@@ -52,13 +52,21 @@ impl Permission {
     }
 }
 
-/// Whether a CIDR admits every address: `0.0.0.0/0` or `::/0` (any IPv6 spelling
-/// of the all-zero network with prefix 0).
+/// Whether a CIDR admits every address: a prefix length of zero, whatever the address
+/// before it and however it is spelled (`0.0.0.0/0`, `::/0`, `0:0:0:0:0:0:0:0/0`, and
+/// the malformed `0.0.0.0/00`, `::/00`, `0/0`, `10.1.2.3/0`).
+///
+/// Choice: EC2 refuses some of the malformed spellings and Config would never record
+/// them, but a template, a plan or a hand-made item can carry them, and a prefix of
+/// zero bits matches every address: calling such a rule closed would pass a port that
+/// is open to the world, so any zero prefix counts as open.
 pub fn is_open_cidr(cidr: &str) -> bool {
-    let c = cidr.trim();
-    match c.split_once('/') {
-        Some((addr, "0")) => addr.parse::<std::net::IpAddr>().is_ok(),
-        _ => false,
+    match cidr.trim().rsplit_once('/') {
+        Some((_, prefix)) => {
+            let p = prefix.trim();
+            !p.is_empty() && p.bytes().all(|b| b == b'0')
+        }
+        None => false,
     }
 }
 
@@ -103,7 +111,13 @@ pub fn permissions(item: &ConfigurationItem, egress: bool) -> Result<Vec<Permiss
         let protocol = normalise_protocol(p.get("ipProtocol"));
         let (from, to) = match (port(p.get("fromPort")), port(p.get("toPort"))) {
             _ if protocol == "all" => (0, 65535),
-            (Some(a), Some(b)) if a >= 0 && b >= 0 => (a.min(65535) as u16, b.min(65535) as u16),
+            // An inverted range (fromPort > toPort) is refused by EC2 and never recorded
+            // by Config; read from a template or a hand-made item it admits every port
+            // between its two bounds, so an open port inside is never called closed.
+            (Some(a), Some(b)) if a >= 0 && b >= 0 => {
+                let (lo, hi) = (a.min(b), a.max(b));
+                (lo.min(65535) as u16, hi.min(65535) as u16)
+            }
             // tcp/udp with no or -1 ports means all ports
             _ => (0, 65535),
         };
@@ -176,5 +190,27 @@ mod tests {
         assert!(
             !is_open_cidr("10.0.0.0/8") && !is_open_cidr("0.0.0.0/1") && !is_open_cidr("::/128")
         );
+    }
+
+    #[test]
+    fn malformed_zero_prefixes_count_as_open_to_the_world() {
+        for c in ["0.0.0.0/00", "::/00", "0/0", " 10.1.2.3/0 ", "0.0.0.0/000"] {
+            assert!(is_open_cidr(c), "{c}");
+        }
+        for c in ["0.0.0.0", "0.0.0.0/", "0.0.0.0/10", "::/01"] {
+            assert!(!is_open_cidr(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn an_inverted_port_range_admits_every_port_between_its_bounds() {
+        let p = permissions(
+            &item(json!([{"ipProtocol": "tcp", "fromPort": 3389, "toPort": 22, "ipRanges": ["0.0.0.0/00"]}])),
+            false,
+        )
+        .unwrap();
+        assert!(p[0].admits("tcp", 22) && p[0].admits("tcp", 3389) && p[0].admits("tcp", 80));
+        assert!(!p[0].admits("tcp", 3390));
+        assert!(p[0].is_open_to_world());
     }
 }

@@ -246,7 +246,8 @@ impl Params {
                     .map(|s| format!(" (did you mean `{}`?)", s.name))
                     .unwrap_or_default();
                 ParamError::Unknown {
-                    name: format!("{name}{hint}"),
+                    name: name.clone(),
+                    hint,
                     rule: rule.to_string(),
                     known: if known.is_empty() {
                         "no parameters".into()
@@ -450,7 +451,11 @@ mod tests {
         let e = parse(json!({})).unwrap_err();
         assert!(e.to_string().contains("`runtime` is required"), "{e}");
         let e = parse(json!({"runtime": "x", "Timeout": "3"})).unwrap_err();
-        assert!(e.to_string().contains("did you mean `timeout`"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "rule parameter `Timeout` is not a parameter of test-rule (did you mean `timeout`?); \
+             it takes: runtime, timeout, flag, ports"
+        );
         let e = parse(json!({"runtime": "x", "flag": "True"})).unwrap_err();
         assert!(e.to_string().contains("lower case"), "{e}");
         let e = parse(json!({"runtime": "x", "ports": "99999"})).unwrap_err();

@@ -134,11 +134,16 @@ impl PolicyDocument {
 
     /// Allow statements open to everyone with no condition that pins them, whatever
     /// they allow: (sid, the actions as written, `NotAction` ones prefixed `all but`).
+    /// A statement with neither `Action` nor `NotAction` allows nothing (AWS refuses
+    /// such a policy as malformed), so it is not listed.
     pub fn public_statements(&self) -> Vec<(String, Vec<String>)> {
         self.statements
             .iter()
             .filter(|s| {
-                s.effect == Effect::Allow && s.is_public_principal() && !s.is_pinned_by_condition()
+                s.effect == Effect::Allow
+                    && s.is_public_principal()
+                    && !s.is_pinned_by_condition()
+                    && !(s.action.is_empty() && s.not_action.is_empty())
             })
             .map(|s| {
                 let actions = if s.not_action.is_empty() {
@@ -362,6 +367,16 @@ mod tests {
     use serde_json::json;
 
     const READ: &[&str] = &["s3:GetObject", "s3:ListBucket"];
+
+    #[test]
+    fn a_public_statement_without_action_allows_nothing() {
+        let doc = PolicyDocument::from_value(&json!({"Statement": [
+            {"Sid": "NoAction", "Effect": "Allow", "Principal": "*", "Resource": "*"}
+        ]}))
+        .unwrap();
+        assert!(doc.public_statements().is_empty());
+        assert!(doc.public_grants(&["s3:GetObject"]).is_empty());
+    }
 
     #[test]
     fn wildcards() {

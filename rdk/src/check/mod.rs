@@ -9,7 +9,7 @@
 
 pub mod policy;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -174,7 +174,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckRun, CliError> {
         })?;
         if meta.is_dir() {
             let before = files.len();
-            walk(p, &mut files, &mut skipped, &mut HashSet::new());
+            crate::input::walk(p, &template_like, &mut files, &mut skipped);
             if files.len() == before {
                 return Err(CliError::input(format!(
                     "{}: no .yaml, .yml, .json or .template files here; give the directory that holds the templates",
@@ -185,8 +185,9 @@ pub fn check(opts: &CheckOptions) -> Result<CheckRun, CliError> {
             files.push(p.clone());
         } else {
             return Err(CliError::input(format!(
-                "{}: not a regular file or directory (a FIFO or device is never read)",
-                p.display()
+                "{}: is {}; only regular files and directories are read",
+                p.display(),
+                crate::input::kind_of(&meta)
             )));
         }
     }
@@ -332,7 +333,10 @@ fn judge_file(
 ) -> Result<(u64, FileOutcome), String> {
     let meta = std::fs::metadata(file).map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
-        return Err("not a regular file (a FIFO or device is never read)".into());
+        return Err(format!(
+            "is {}; only regular files are read",
+            crate::input::kind_of(&meta)
+        ));
     }
     if meta.len() > MAX_TEMPLATE_BYTES {
         return Err(format!(
@@ -376,66 +380,12 @@ fn decode(bytes: Vec<u8>) -> Result<String, String> {
     }
 }
 
-/// Collects template-like files under `dir` in a stable order: regular files only,
-/// each real path once (symbolic-link loops end).
-fn walk(
-    dir: &Path,
-    files: &mut Vec<PathBuf>,
-    skipped: &mut Vec<Skipped>,
-    seen: &mut HashSet<PathBuf>,
-) {
-    let Ok(real) = std::fs::canonicalize(dir) else {
-        return;
-    };
-    if !seen.insert(real) {
-        return;
-    }
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-        Err(e) => {
-            skipped.push(Skipped {
-                source: dir.display().to_string(),
-                reason: format!("cannot list: {e}"),
-            });
-            return;
-        }
-    };
-    entries.sort();
-    for path in entries {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        let Ok(meta) = std::fs::metadata(&path) else {
-            skipped.push(Skipped {
-                source: path.display().to_string(),
-                reason: "a broken symbolic link".into(),
-            });
-            continue;
-        };
-        if meta.is_dir() {
-            if !name.starts_with('.') && name != "node_modules" {
-                walk(&path, files, skipped, seen);
-            }
-            continue;
-        }
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if !matches!(ext.as_str(), "yaml" | "yml" | "json" | "template") {
-            continue;
-        }
-        if !meta.is_file() {
-            skipped.push(Skipped {
-                source: path.display().to_string(),
-                reason: "not a regular file (a FIFO or device is never read)".into(),
-            });
-            continue;
-        }
-        if std::fs::canonicalize(&path).is_ok_and(|real| seen.insert(real)) {
-            files.push(path);
-        }
-    }
+/// Whether a file name looks like a template or plan (`.yaml`, `.yml`, `.json`, `.template`).
+fn template_like(name: &str) -> bool {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(ext.as_str(), "yaml" | "yml" | "json" | "template")
 }

@@ -149,6 +149,41 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
         .map_err(|e| CliError::input(e.to_string()))?;
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
 
+    // Every --snapshot path must exist and hold something to read: a typo in a CI
+    // script exits 2 instead of passing with an empty report.
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut snapshot_files = Vec::new();
+    if let Source::Snapshots(paths) = &opts.source {
+        for p in paths {
+            let (files, walk_skipped) = source::snapshot_files(p).map_err(|reason| {
+                CliError::input(format!(
+                    "{}: {reason}; give AWS Config snapshot or history files (.json, .json.gz) or directories of them",
+                    p.display()
+                ))
+            })?;
+            if files.is_empty() && !walk_skipped.is_empty() {
+                return Err(CliError::input(format!(
+                    "{}: no snapshot file could be read: {}",
+                    p.display(),
+                    walk_skipped
+                        .iter()
+                        .map(|k| format!("{}: {}", k.source, k.reason))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )));
+            }
+            if files.is_empty() {
+                return Err(CliError::input(format!(
+                    "{}: no .json or .json.gz files here; give the directory that holds the snapshot files",
+                    p.display()
+                )));
+            }
+            snapshot_files.extend(files);
+            skipped.extend(walk_skipped);
+        }
+    }
+    let mut files_read = 0usize;
+
     let progress = indicatif::ProgressBar::with_draw_target(
         None,
         if opts.progress {
@@ -162,7 +197,6 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
             .expect("valid template"),
     );
 
-    let mut skipped: Vec<Skipped> = Vec::new();
     let mut kept: Vec<ConfigurationItem> = Vec::new();
     let mut items = 0usize;
     let mut bytes = 0u64;
@@ -242,31 +276,15 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                 }
                 bytes = source::SAMPLE_ACCOUNT.len() as u64;
             }
-            Source::Snapshots(paths) => {
-                for p in paths {
-                    let files = match source::snapshot_files(p) {
-                        Ok(f) if !f.is_empty() => f,
-                        Ok(_) => {
-                            skipped.push(Skipped {
-                                source: p.display().to_string(),
-                                reason: "no .json or .json.gz files here".into(),
-                            });
-                            continue;
+            Source::Snapshots(_) => {
+                for f in &snapshot_files {
+                    progress.set_message(f.display().to_string());
+                    match source::read_file_raw(f, &mut sink) {
+                        Ok(n) => {
+                            bytes += n;
+                            files_read += 1;
                         }
-                        Err(e) => {
-                            skipped.push(Skipped {
-                                source: p.display().to_string(),
-                                reason: format!("cannot read: {e}"),
-                            });
-                            continue;
-                        }
-                    };
-                    for f in files {
-                        progress.set_message(f.display().to_string());
-                        match source::read_file_raw(&f, &mut sink) {
-                            Ok(n) => bytes += n,
-                            Err(k) => skipped.push(k),
-                        }
+                        Err(k) => skipped.push(k),
                     }
                 }
             }
@@ -299,6 +317,16 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
     skipped.sort_by(|a, b| a.source.cmp(&b.source));
     if let Some(e) = producer_error {
         return Err(e);
+    }
+    if matches!(opts.source, Source::Snapshots(_)) && files_read == 0 {
+        return Err(CliError::input(format!(
+            "no snapshot file could be read: {}",
+            skipped
+                .iter()
+                .map(|k| format!("{}: {}", k.source, k.reason))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )));
     }
     let (snapshot_evals, offline) = scanner.finish(&kept);
     evaluations.extend(snapshot_evals);

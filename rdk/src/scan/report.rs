@@ -475,7 +475,11 @@ impl<F: Finding> Report<F> {
                 let _ = writeln!(s, "  ... and {} more (use --format json)", rows.len() - 200);
             }
         }
-        s
+        // Every field came from input (resource types too): no control character, so no
+        // terminal escape sequence, reaches the terminal, whichever field carried it.
+        s.chars()
+            .map(|c| if c.is_control() && c != '\n' { '?' } else { c })
+            .collect()
     }
 
     fn sarif(&self) -> Value {
@@ -770,11 +774,12 @@ fn bar_chart(id: &str, rows: &[(String, Counts)]) -> String {
 
 /// Escapes text for HTML and XML.
 pub fn esc(s: &str) -> String {
-    // Control characters other than tab and newline are not allowed in XML 1.0.
+    // Control characters other than tab and newline, and the noncharacters U+FFFE and
+    // U+FFFF, are not allowed in XML 1.0.
     let s: String = s
         .chars()
         .map(|c| {
-            if c.is_control() && c != '\t' && c != '\n' {
+            if (c.is_control() && c != '\t' && c != '\n') || c == '\u{FFFE}' || c == '\u{FFFF}' {
                 '?'
             } else {
                 c

@@ -3,10 +3,11 @@
 //! `.json.gz`), single item files, lists, directories of them, the bundled sample
 //! account, or the account itself through the Config API.
 
+use std::cell::Cell;
 use std::fmt;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-
+use std::rc::Rc;
 use std::sync::Arc;
 
 use rules_lib::ConfigurationItem;
@@ -21,14 +22,8 @@ pub static SAMPLE_ACCOUNT: &[u8] = include_bytes!("../../data/sample-account.jso
 /// Rule parameters for the sample account (rules with required parameters).
 pub static SAMPLE_PARAMETERS: &str = include_str!("../../data/sample-parameters.json");
 
-/// An input that could not be read, reported and skipped; the scan goes on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Skipped {
-    /// The file (and item) it came from.
-    pub source: String,
-    /// Why.
-    pub reason: String,
-}
+pub use crate::input::Skipped;
+use crate::input::{max_item_bytes, open_regular, too_large};
 
 /// What a reader hands over: an item, or an item that could not be read.
 pub type ItemResult = Result<ConfigurationItem, Skipped>;
@@ -76,27 +71,76 @@ impl RawItem {
     }
 }
 
-/// Every `.json` and `.json.gz` file under `path` (or `path` itself), sorted.
-pub fn snapshot_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
-    if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
+/// `path` itself when it is a regular file, or every `.json` and `.json.gz` file under
+/// it (walked by [`crate::input::walk`]: regular files only, each real path once), with
+/// what was skipped there. An error when `path` cannot be read at all or is neither a
+/// regular file nor a directory (a FIFO would block the read).
+pub fn snapshot_files(path: &Path) -> Result<(Vec<PathBuf>, Vec<Skipped>), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.is_file() {
+        return Ok((vec![path.to_path_buf()], Vec::new()));
     }
-    let mut out = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let p = entry?.path();
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if p.is_dir() {
-                stack.push(p);
-            } else if name.ends_with(".json") || name.ends_with(".json.gz") {
-                out.push(p);
-            }
+    if !meta.is_dir() {
+        return Err(format!(
+            "is {}; only regular files and directories are read",
+            crate::input::kind_of(&meta)
+        ));
+    }
+    let (mut files, mut skipped) = (Vec::new(), Vec::new());
+    crate::input::walk(
+        path,
+        &|name| name.ends_with(".json") || name.ends_with(".json.gz"),
+        &mut files,
+        &mut skipped,
+    );
+    Ok((files, skipped))
+}
+
+/// A reader that fails once more than the item cap has been read since the last
+/// [`ItemBudget::reset`]: the snapshot stream resets it at every item boundary, so one
+/// huge item (a 3 GiB string in a 3 MB gzip file) stops the read at the cap instead of
+/// exhausting memory.
+struct Capped<R> {
+    inner: R,
+    budget: ItemBudget,
+}
+
+/// Bytes read since the current item started, shared by the reader and the stream.
+#[derive(Clone)]
+struct ItemBudget {
+    used: Rc<Cell<u64>>,
+    exceeded: Rc<Cell<bool>>,
+    cap: u64,
+}
+
+impl ItemBudget {
+    fn new() -> Self {
+        Self {
+            used: Rc::new(Cell::new(0)),
+            exceeded: Rc::new(Cell::new(false)),
+            cap: max_item_bytes(),
         }
     }
-    out.sort();
-    Ok(out)
+    fn reset(&self) {
+        self.used.set(0);
+    }
 }
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let used = self.budget.used.get() + n as u64;
+        self.budget.used.set(used);
+        // The stream reads ahead a buffer at a time: allow one buffer past the cap.
+        if used > self.budget.cap + READ_AHEAD as u64 {
+            self.budget.exceeded.set(true);
+            return Err(std::io::Error::other("item over the size cap"));
+        }
+        Ok(n)
+    }
+}
+
+const READ_AHEAD: usize = 256 * 1024;
 
 /// Streams the items of one file to `sink`, read; a file that cannot be read at all is
 /// one [`Skipped`] naming the file and the position.
@@ -107,9 +151,9 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(ItemResult)) -> Result<u64, S
 /// Streams the items of one file to `sink` as [`RawItem`]s.
 pub fn read_file_raw(path: &Path, sink: &mut dyn FnMut(RawItem)) -> Result<u64, Skipped> {
     let label = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| Skipped {
+    let file = open_regular(path).map_err(|reason| Skipped {
         source: label.clone(),
-        reason: format!("cannot read: {e}"),
+        reason,
     })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let result = if label.ends_with(".gz") {
@@ -140,19 +184,46 @@ pub fn stream_raw<R: Read>(
     label: &str,
     sink: &mut dyn FnMut(RawItem),
 ) -> Result<(), String> {
+    // A UTF-8 byte-order mark is not JSON; serde_json would only say "expected value
+    // at line 1 column 1". Name it.
+    let mut reader = reader;
+    let mut head = [0u8; 3];
+    let mut got = 0;
+    while got < 3 {
+        match reader.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("cannot read: {e}")),
+        }
+    }
+    if head[..got] == crate::input::UTF8_BOM[..] {
+        return Err(crate::input::BOM_MESSAGE.into());
+    }
+    let budget = ItemBudget::new();
+    let capped = Capped {
+        inner: std::io::Cursor::new(head[..got].to_vec()).chain(reader),
+        budget: budget.clone(),
+    };
     let mut de =
-        serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, reader));
+        serde_json::Deserializer::from_reader(BufReader::with_capacity(READ_AHEAD, capped));
     let mut index = 0usize;
     let label: Arc<str> = Arc::from(label);
     TopLevel {
         label: &label,
         sink,
         index: &mut index,
+        budget: &budget,
     }
     .deserialize(&mut de)
     .and_then(|_| de.end())
     .map_err(|e| {
-        if e.is_eof() || e.is_syntax() {
+        if budget.exceeded.get() {
+            format!(
+                "{}; the rest of the file is not read",
+                too_large(&format!("item #{index} (from line {})", e.line()))
+            )
+        } else if e.is_eof() || e.is_syntax() {
             format!(
                 "invalid JSON at line {} column {}: {}",
                 e.line(),
@@ -175,6 +246,7 @@ struct TopLevel<'a, 'b> {
     label: &'a Arc<str>,
     sink: &'b mut dyn FnMut(RawItem),
     index: &'b mut usize,
+    budget: &'a ItemBudget,
 }
 
 impl<'de> DeserializeSeed<'de> for TopLevel<'_, '_> {
@@ -191,16 +263,14 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
         f.write_str("a Config snapshot, a list of configuration items, or one item")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(text) = seq.next_element::<Box<RawValue>>()? {
-            (self.sink)(RawItem {
-                raw: Raw::Text(text),
-                label: Arc::clone(self.label),
-                index: *self.index,
-            });
-            *self.index += 1;
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        Items {
+            label: self.label,
+            sink: self.sink,
+            index: self.index,
+            budget: self.budget,
         }
-        Ok(())
+        .visit_seq(seq)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
@@ -208,10 +278,12 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
         let mut streamed = false;
         while let Some(key) = map.next_key::<String>()? {
             if key == "configurationItems" {
+                self.budget.reset();
                 map.next_value_seed(Items {
                     label: self.label,
                     sink: &mut *self.sink,
                     index: &mut *self.index,
+                    budget: self.budget,
                 })?;
                 streamed = true;
             } else if streamed {
@@ -245,6 +317,7 @@ struct Items<'a, 'b> {
     label: &'a Arc<str>,
     sink: &'b mut dyn FnMut(RawItem),
     index: &'b mut usize,
+    budget: &'a ItemBudget,
 }
 
 impl<'de> DeserializeSeed<'de> for Items<'_, '_> {
@@ -260,7 +333,9 @@ impl<'de> Visitor<'de> for Items<'_, '_> {
         f.write_str("a list of configuration items")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.budget.reset();
         while let Some(text) = seq.next_element::<Box<RawValue>>()? {
+            self.budget.reset();
             (self.sink)(RawItem {
                 raw: Raw::Text(text),
                 label: Arc::clone(self.label),
