@@ -24,15 +24,23 @@
 //! credentials a call was made with). Control endpoints for people and scripts:
 //! `GET /_local/evaluations`, `GET /_local/calls`, `PUT /_local/faults`,
 //! `POST /_local/items`.
+//!
+//! Under abuse it stays bounded and answers in the protocol's shape: every error,
+//! 404, 405 and a body over [`MAX_BODY_BYTES`] included, is a JSON 1.1 error
+//! (`__type`, `message`); it keeps at most [`MAX_RESULTS`] results for at most
+//! [`MAX_RULES`] rules and the last [`MAX_CALLS`] calls; a connection that sends no
+//! complete request header for [`IDLE_TIMEOUT`] (idle keep-alive or half-open) is
+//! closed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::State as AxState;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State as AxState};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -40,6 +48,19 @@ use axum::{Json, Router};
 use rules_lib::{Compliance, ConfigurationItem, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+
+/// Largest request body answered; larger ones get a JSON 1.1 error (HTTP 413).
+pub const MAX_BODY_BYTES: usize = 8 << 20;
+/// Most results kept; PutEvaluations beyond it is refused with LimitExceededException.
+pub const MAX_RESULTS: usize = 1_000_000;
+/// Most distinct rules (result-token prefixes) results are kept for.
+pub const MAX_RULES: usize = 10_000;
+/// Longest result token accepted, in bytes (the service's tokens are far shorter).
+pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
+/// Calls kept in the call log (`GET /_local/calls`): the most recent ones.
+pub const MAX_CALLS: usize = 10_000;
+/// How long a connection may wait for a complete request header.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What to inject into PutEvaluations.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,7 +128,8 @@ pub struct CallRecord {
 struct State {
     items: Vec<ConfigurationItem>,
     results: BTreeMap<(String, String, String), StoredEvaluation>,
-    calls: Vec<CallRecord>,
+    rules: BTreeSet<String>,
+    calls: VecDeque<CallRecord>,
     faults: Faults,
 }
 
@@ -184,15 +206,30 @@ impl LocalConfig {
             .collect()
     }
 
-    /// Every call answered so far.
+    /// The calls answered so far (the last [`MAX_CALLS`]).
     pub fn calls(&self) -> Vec<CallRecord> {
-        self.lock().calls.clone()
+        self.lock().calls.iter().cloned().collect()
     }
 
     /// The axum router (JSON 1.1 on `POST /`, control endpoints under `/_local`).
     pub fn router(&self) -> Router {
         Router::new()
             .route("/", post(handle))
+            .fallback(|| async {
+                aws_error(
+                    StatusCode::NOT_FOUND,
+                    "UnknownOperationException",
+                    "no such path: AWS Config's JSON 1.1 API is POST / (control endpoints are under /_local)",
+                )
+            })
+            .method_not_allowed_fallback(|| async {
+                aws_error(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "UnknownOperationException",
+                    "method not allowed here: AWS Config's JSON 1.1 API is POST /",
+                )
+            })
+            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .route(
                 "/_local/evaluations",
                 get(|AxState(s): AxState<LocalConfig>| async move { Json(s.stored()) }),
@@ -204,40 +241,90 @@ impl LocalConfig {
             .route(
                 "/_local/faults",
                 put(
-                    |AxState(s): AxState<LocalConfig>, Json(f): Json<Faults>| async move {
-                        s.set_faults(f);
-                        StatusCode::NO_CONTENT
+                    |AxState(s): AxState<LocalConfig>, body: Result<Bytes, BytesRejection>| async move {
+                        let body = match body {
+                            Ok(b) => b,
+                            Err(e) => return body_error(e),
+                        };
+                        match serde_json::from_slice::<Faults>(&body) {
+                            Ok(f) => {
+                                s.set_faults(f);
+                                StatusCode::NO_CONTENT.into_response()
+                            }
+                            Err(e) => aws_error(
+                                StatusCode::BAD_REQUEST,
+                                "SerializationException",
+                                format!("the fault plan is not valid: {e}"),
+                            ),
+                        }
                     },
                 ),
             )
             .route(
                 "/_local/items",
-                post(|AxState(s): AxState<LocalConfig>, body: Bytes| async move {
-                    let text = String::from_utf8_lossy(&body);
-                    match ConfigurationItem::many_from_json_str(&text) {
-                        Ok(items) => {
-                            let n = items.len();
-                            s.add_items(items);
-                            (StatusCode::OK, Json(json!({"added": n})))
+                post(
+                    |AxState(s): AxState<LocalConfig>, body: Result<Bytes, BytesRejection>| async move {
+                        let body = match body {
+                            Ok(b) => b,
+                            Err(e) => return body_error(e),
+                        };
+                        let text = String::from_utf8_lossy(&body);
+                        match ConfigurationItem::many_from_json_str(&text) {
+                            Ok(items) => {
+                                let n = items.len();
+                                s.add_items(items);
+                                (StatusCode::OK, Json(json!({"added": n}))).into_response()
+                            }
+                            Err(e) => aws_error(
+                                StatusCode::BAD_REQUEST,
+                                "ValidationException",
+                                format!("the items are not valid: {e}"),
+                            ),
                         }
-                        Err(e) => (
-                            StatusCode::BAD_REQUEST,
-                            Json(json!({"error": e.to_string()})),
-                        ),
-                    }
-                }),
+                    },
+                ),
             )
             .with_state(self.clone())
     }
 
     /// Serves on `addr` (port 0 picks a free port) until the task is dropped or aborted.
     pub async fn serve(&self, addr: SocketAddr) -> std::io::Result<Running> {
+        self.serve_with_idle_timeout(addr, IDLE_TIMEOUT).await
+    }
+
+    /// [`LocalConfig::serve`], closing connections that send no complete request
+    /// header within `idle` (idle keep-alive connections and half-open requests alike).
+    pub async fn serve_with_idle_timeout(
+        &self,
+        addr: SocketAddr,
+        idle: Duration,
+    ) -> std::io::Result<Running> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let app = self.router();
         let task = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                tracing::error!(error = %e, "local Config endpoint stopped");
+            loop {
+                let stream = match listener.accept().await {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of file descriptors, say: wait and go on accepting.
+                        tracing::warn!(error = %e, "local Config endpoint: accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                tokio::spawn(async move {
+                    let mut http = hyper::server::conn::http1::Builder::new();
+                    http.timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(idle)
+                        .keep_alive(true);
+                    let connection =
+                        http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                    if let Err(e) = connection.await {
+                        tracing::debug!(error = %e, "local Config endpoint: connection closed");
+                    }
+                });
             }
         });
         Ok(Running { addr, task })
@@ -271,6 +358,31 @@ impl AwsError {
     }
 }
 
+/// A JSON 1.1 error answer, for any status.
+fn aws_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    amz_json(status, json!({"__type": code, "message": message.into()}))
+}
+
+/// A body that could not be read (over the limit, or broken off) as a JSON 1.1 error.
+fn body_error(e: BytesRejection) -> Response {
+    let status = e.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        aws_error(
+            status,
+            "RequestEntityTooLargeException",
+            format!(
+                "the request body is larger than the {MAX_BODY_BYTES} bytes this endpoint reads"
+            ),
+        )
+    } else {
+        aws_error(
+            status,
+            "SerializationException",
+            format!("the request body could not be read: {e}"),
+        )
+    }
+}
+
 fn amz_json(status: StatusCode, body: Value) -> Response {
     let mut r = (status, body.to_string()).into_response();
     r.headers_mut().insert(
@@ -290,13 +402,38 @@ fn access_key_id(headers: &HeaderMap) -> Option<String> {
     Some(cred.split('/').next()?.to_string())
 }
 
-async fn handle(AxState(s): AxState<LocalConfig>, headers: HeaderMap, body: Bytes) -> Response {
-    let action = headers
+/// The prefix of every AWS Config action in `X-Amz-Target`.
+const TARGET_PREFIX: &str = "StarlingDoveService.";
+
+async fn handle(
+    AxState(s): AxState<LocalConfig>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return body_error(e),
+    };
+    let target = headers
         .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|t| t.strip_prefix("StarlingDoveService."))
-        .unwrap_or("")
-        .to_string();
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let action = match &target {
+        None => String::new(),
+        Some(t) => match t.strip_prefix(TARGET_PREFIX) {
+            Some(a) => a.to_string(),
+            None => {
+                let shown: String = t.chars().take(100).collect();
+                return aws_error(
+                    StatusCode::BAD_REQUEST,
+                    "UnknownOperationException",
+                    format!(
+                        "wrong X-Amz-Target prefix: `{shown}` does not start with \
+                         `{TARGET_PREFIX}`, AWS Config's (e.g. StarlingDoveService.PutEvaluations)"
+                    ),
+                );
+            }
+        },
+    };
     let delay = s.lock().faults.delay_ms;
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
@@ -333,7 +470,10 @@ async fn handle(AxState(s): AxState<LocalConfig>, headers: HeaderMap, body: Byte
         other => Err(AwsError::new(
             StatusCode::BAD_REQUEST,
             "UnknownOperationException",
-            format!("{other} is not served by the local Config endpoint"),
+            format!(
+                "{} is not served by the local Config endpoint",
+                other.chars().take(100).collect::<String>()
+            ),
         )),
     };
     let response = match result {
@@ -344,7 +484,11 @@ async fn handle(AxState(s): AxState<LocalConfig>, headers: HeaderMap, body: Byte
             amz_json(e.status, json!({"__type": e.code, "message": e.message}))
         }
     };
-    s.lock().calls.push(record);
+    let mut st = s.lock();
+    if st.calls.len() == MAX_CALLS {
+        st.calls.pop_front();
+    }
+    st.calls.push_back(record);
     response
 }
 
@@ -414,6 +558,12 @@ fn put_evaluations(
         }
     }
     let token = match str_field(input, "ResultToken") {
+        Some(t) if t.len() > MAX_TOKEN_BYTES => {
+            return Err(AwsError::validation(format!(
+                "the ResultToken is {} bytes long; the local endpoint takes at most {MAX_TOKEN_BYTES}",
+                t.len()
+            )))
+        }
         Some(t) if !t.is_empty() => t.to_string(),
         _ => {
             return Err(AwsError::validation(
@@ -479,6 +629,28 @@ fn put_evaluations(
         return Ok(json!({"FailedEvaluations": []}));
     }
     let rule = token.split('/').next().unwrap_or(&token).to_string();
+    if !st.rules.contains(&rule) && st.rules.len() >= MAX_RULES {
+        return Err(AwsError::new(
+            StatusCode::BAD_REQUEST,
+            "LimitExceededException",
+            format!("the local endpoint keeps results for at most {MAX_RULES} rules (result-token prefixes)"),
+        ));
+    }
+    let new_keys = parsed
+        .iter()
+        .filter(|p| {
+            !st.results
+                .contains_key(&(rule.clone(), p.1.clone(), p.2.clone()))
+        })
+        .count();
+    if st.results.len() + new_keys > MAX_RESULTS {
+        return Err(AwsError::new(
+            StatusCode::BAD_REQUEST,
+            "LimitExceededException",
+            format!("the local endpoint keeps at most {MAX_RESULTS} results"),
+        ));
+    }
+    st.rules.insert(rule.clone());
     let now = Timestamp::now();
     for (_, resource_type, resource_id, compliance, annotation, ordering) in parsed {
         let key = (rule.clone(), resource_type.clone(), resource_id.clone());

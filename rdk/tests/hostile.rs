@@ -406,3 +406,155 @@ fn an_unknown_parameter_in_an_aws_example_event_is_an_error_that_parameters_repl
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// Sends one raw HTTP/1.1 request (with `Connection: close`) and returns the status and
+/// the body.
+async fn http(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let req = format!(
+        "{head}\r\nHost: local\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let _ = s.write_all(body).await;
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out).await;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn json_error(body: &str) -> serde_json::Value {
+    let v: serde_json::Value =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
+    assert!(v["__type"].is_string() && v["message"].is_string(), "{v}");
+    v
+}
+
+#[tokio::test]
+async fn the_local_endpoint_answers_every_error_in_the_json_1_1_shape() {
+    let endpoint = rdk::local_config::LocalConfig::default();
+    let running = endpoint
+        .serve(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let a = running.addr;
+    let (st, body) = http(a, "GET /nowhere HTTP/1.1", b"").await;
+    assert_eq!(st, 404);
+    json_error(&body);
+    let (st, body) = http(a, "GET / HTTP/1.1", b"").await;
+    assert_eq!(st, 405);
+    json_error(&body);
+    let big = vec![b' '; rdk::local_config::MAX_BODY_BYTES + 1];
+    let (st, body) = http(
+        a,
+        "POST / HTTP/1.1\r\nX-Amz-Target: StarlingDoveService.PutEvaluations",
+        &big,
+    )
+    .await;
+    assert_eq!(st, 413);
+    assert_eq!(
+        json_error(&body)["__type"],
+        "RequestEntityTooLargeException"
+    );
+    let (st, body) = http(
+        a,
+        "POST / HTTP/1.1\r\nX-Amz-Target: ConfigService.PutEvaluations",
+        b"{}",
+    )
+    .await;
+    assert_eq!(st, 400);
+    assert!(
+        json_error(&body)["message"]
+            .as_str()
+            .unwrap()
+            .contains("wrong X-Amz-Target prefix"),
+        "{body}"
+    );
+    let (st, body) = http(
+        a,
+        "PUT /_local/faults HTTP/1.1",
+        b"{\"throttlePut\": \"x\"}",
+    )
+    .await;
+    assert_eq!(st, 400);
+    json_error(&body);
+    let (st, body) = http(a, "POST /_local/items HTTP/1.1", b"[{\"nope\": 1}]").await;
+    assert_eq!(st, 400);
+    json_error(&body);
+    running.task.abort();
+}
+
+#[tokio::test]
+async fn the_local_endpoint_keeps_a_bounded_call_log_and_refuses_huge_tokens() {
+    let endpoint = rdk::local_config::LocalConfig::default();
+    let running = endpoint
+        .serve(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let token = "r/".to_string() + &"t".repeat(rdk::local_config::MAX_TOKEN_BYTES);
+    let body = serde_json::json!({"Evaluations": [], "ResultToken": token}).to_string();
+    let (st, resp) = http(
+        running.addr,
+        "POST / HTTP/1.1\r\nX-Amz-Target: StarlingDoveService.PutEvaluations",
+        body.as_bytes(),
+    )
+    .await;
+    assert_eq!(st, 400, "{resp}");
+    assert!(json_error(&resp)["message"]
+        .as_str()
+        .unwrap()
+        .contains("ResultToken"));
+    // The call log keeps the most recent calls only.
+    for _ in 0..(rdk::local_config::MAX_CALLS / 20) {
+        let mut handles = Vec::new();
+        for _ in 0..20 {
+            handles.push(tokio::spawn(http(
+                running.addr,
+                "POST / HTTP/1.1\r\nX-Amz-Target: StarlingDoveService.Nothing",
+                b"{}",
+            )));
+        }
+        for h in handles {
+            assert_eq!(h.await.unwrap().0, 400);
+        }
+    }
+    let _ = http(
+        running.addr,
+        "POST / HTTP/1.1\r\nX-Amz-Target: StarlingDoveService.Nothing",
+        b"{}",
+    )
+    .await;
+    assert_eq!(endpoint.calls().len(), rdk::local_config::MAX_CALLS);
+    running.task.abort();
+}
+
+#[tokio::test]
+async fn the_local_endpoint_closes_idle_and_half_open_connections() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let endpoint = rdk::local_config::LocalConfig::default();
+    let running = endpoint
+        .serve_with_idle_timeout(
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            Duration::from_millis(300),
+        )
+        .await
+        .unwrap();
+    for sent in ["", "POST / HTTP/1.1\r\nHost: local\r\n"] {
+        let mut s = tokio::net::TcpStream::connect(running.addr).await.unwrap();
+        s.write_all(sent.as_bytes()).await.unwrap();
+        let mut buf = Vec::new();
+        let closed = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut buf)).await;
+        assert!(closed.is_ok(), "connection after {sent:?} was not closed");
+    }
+    running.task.abort();
+}
