@@ -74,6 +74,9 @@ pub struct Faults {
     pub fail_evaluations_put: usize,
     /// In the next N BatchGetResourceConfig calls, return every second key unprocessed.
     pub unprocessed_batch_get: usize,
+    /// Close the connection of the next N PutEvaluations calls without answering
+    /// (after reading the request, so the client cannot know whether it arrived).
+    pub reset_put: usize,
     /// Delay every call by this many milliseconds.
     pub delay_ms: u64,
 }
@@ -186,6 +189,26 @@ impl LocalConfig {
     /// How many items it serves (every capture counted).
     pub fn item_count(&self) -> usize {
         self.lock().items.len()
+    }
+
+    /// Uses up one injected connection reset, if any is left.
+    fn take_reset(&self) -> bool {
+        let mut st = self.lock();
+        if st.faults.reset_put > 0 {
+            st.faults.reset_put -= 1;
+            st.calls.push_back(CallRecord {
+                action: "PutEvaluations".into(),
+                status: 0,
+                error: Some("ConnectionReset".into()),
+                evaluations: 0,
+                test_mode: false,
+                result_token: None,
+                access_key_id: None,
+            });
+            true
+        } else {
+            false
+        }
     }
 
     /// Replaces the fault plan.
@@ -302,6 +325,7 @@ impl LocalConfig {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let app = self.router();
+        let state = self.clone();
         let task = tokio::spawn(async move {
             loop {
                 let stream = match listener.accept().await {
@@ -313,7 +337,26 @@ impl LocalConfig {
                         continue;
                     }
                 };
-                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                let router = hyper_util::service::TowerToHyperService::new(app.clone());
+                let state = state.clone();
+                // A `reset_put` fault answers nothing: the service fails, so hyper
+                // closes the connection, as a connection reset would.
+                let service = hyper::service::service_fn(
+                    move |req: axum::http::Request<hyper::body::Incoming>| {
+                        let reset = req
+                            .headers()
+                            .get("x-amz-target")
+                            .is_some_and(|t| t.as_bytes().ends_with(b".PutEvaluations"))
+                            && state.take_reset();
+                        let call = hyper::service::Service::call(&router, req);
+                        async move {
+                            if reset {
+                                return Err(std::io::Error::other("injected connection reset"));
+                            }
+                            call.await.map_err(|never: std::convert::Infallible| match never {})
+                        }
+                    },
+                );
                 tokio::spawn(async move {
                     let mut http = hyper::server::conn::http1::Builder::new();
                     http.timer(hyper_util::rt::TokioTimer::new())

@@ -47,6 +47,18 @@ pub enum InvocationError {
     /// Evaluations were not delivered.
     #[error(transparent)]
     Delivery(#[from] DeliveryError),
+    /// The invocation's deadline came before the work was done: it stopped itself,
+    /// with time left to say so, instead of being killed by Lambda. Whatever was
+    /// delivered before stays delivered; Config retries the invocation.
+    #[error(
+        "stopped {margin_ms} ms before the invocation's deadline with the work unfinished \
+         (AWS Config was slow or kept failing); nothing is lost: the invocation fails so that \
+         Config retries it. If this recurs, raise the function's timeout"
+    )]
+    DeadlineReached {
+        /// How long before the deadline it stopped.
+        margin_ms: u64,
+    },
 }
 
 impl From<EngineError> for InvocationError {
@@ -80,6 +92,7 @@ impl InvocationError {
             Self::Engine(EngineError::OversizedItemNotFound { .. }) => "ResourceNotFoundException",
             Self::Engine(_) => "RuleEvaluationException",
             Self::Delivery(_) => "EvaluationDeliveryException",
+            Self::DeadlineReached { .. } => "DeadlineReachedException",
         }
     }
 }
@@ -147,13 +160,21 @@ pub async fn run(rule: &'static dyn Rule) -> Result<(), LambdaError> {
                 .split(':')
                 .nth(4)
                 .map(str::to_string);
-            function.handle(event.payload, own_account.as_deref()).await
+            let deadline = std::time::UNIX_EPOCH
+                + std::time::Duration::from_millis(event.context.deadline);
+            function
+                .handle_before(event.payload, own_account.as_deref(), deadline)
+                .await
         }
     }))
     .await
 }
 
 type Clients = Arc<(SdkConfig, Retrying<SdkConfigApi>)>;
+
+/// How long before the invocation's deadline a function stops its work and fails with
+/// a clear error: enough to write the log line and the error response.
+pub const DEADLINE_MARGIN: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// One rule's function: the clients built at init, and the invocation handler.
 pub struct RuleFunction {
@@ -177,6 +198,44 @@ impl RuleFunction {
     }
 
     /// Handles one invocation payload.
+    /// [`RuleFunction::handle`], stopped [`DEADLINE_MARGIN`] before `deadline` (the
+    /// invocation's, from the Lambda context) with [`InvocationError::DeadlineReached`]:
+    /// retries and slow calls never run into Lambda's own timeout, which would kill the
+    /// process without a word.
+    pub async fn handle_before(
+        &self,
+        payload: Value,
+        own_account: Option<&str>,
+        deadline: std::time::SystemTime,
+    ) -> Result<Value, InvocationError> {
+        let remaining = deadline
+            .duration_since(std::time::SystemTime::now())
+            .unwrap_or_default();
+        tracing::debug!(remaining_ms = remaining.as_millis() as u64, "invocation deadline");
+        if remaining <= DEADLINE_MARGIN {
+            // Lambda never starts an invocation past its deadline; an emulator that
+            // builds the function after the invocation arrived (`cargo lambda watch`)
+            // does. Stopping at once would fail every such invocation for nothing.
+            tracing::warn!(
+                remaining_ms = remaining.as_millis() as u64,
+                "the invocation began at or past its deadline; running it without one"
+            );
+            return self.handle(payload, own_account).await;
+        }
+        let left = remaining - DEADLINE_MARGIN;
+        match tokio::time::timeout(left, self.handle(payload, own_account)).await {
+            Ok(result) => result,
+            Err(_) => {
+                let e = InvocationError::DeadlineReached {
+                    margin_ms: DEADLINE_MARGIN.as_millis() as u64,
+                };
+                tracing::error!(rule = self.rule.spec().name, error_type = e.error_type(), error = %e, "invocation failed");
+                Err(e)
+            }
+        }
+    }
+
+    /// Handles one invocation payload, without a deadline.
     pub async fn handle(
         &self,
         payload: Value,

@@ -82,7 +82,8 @@ impl PolicyDocument {
             Value::String(s) => Self::from_text(s),
             Value::Array(list) if list.len() == 1 => Self::from_value(&list[0]),
             other => Err(format!(
-                "a policy document is an object or JSON text, found {other}"
+                "a policy document is an object or JSON text, found {}",
+                kind(other)
             )),
         }
     }
@@ -101,15 +102,22 @@ impl PolicyDocument {
             t
         };
         let v: Value = serde_json::from_str(json_text).map_err(|e| {
+            // serde_json's message names the kind of error and its place, never the text.
             format!(
-                "policy document is not valid JSON (line {} column {}): {e}",
+                "policy document is not valid JSON (line {} column {}): {}",
                 e.line(),
-                e.column()
+                e.column(),
+                e.to_string()
+                    .rsplit_once(" at line ")
+                    .map_or_else(|| e.to_string(), |(m, _)| m.to_string())
             )
         })?;
         match v {
             Value::Object(o) => Self::from_object(&o),
-            other => Err(format!("a policy document is a JSON object, found {other}")),
+            other => Err(format!(
+                "a policy document is a JSON object, found {}",
+                kind(&other)
+            )),
         }
     }
 
@@ -120,7 +128,8 @@ impl PolicyDocument {
             Some(one @ Value::Object(_)) => vec![one],
             Some(other) => {
                 return Err(format!(
-                    "`Statement` must be a list or an object, found {other}"
+                    "`Statement` must be a list or an object, found {}",
+                    kind(other)
                 ))
             }
         };
@@ -211,10 +220,16 @@ fn strings(v: Option<&Value>, field: &str) -> Result<Vec<String>, String> {
             .iter()
             .map(|x| match x {
                 Value::String(s) => Ok(s.clone()),
-                other => Err(format!("`{field}` entries must be text, found {other}")),
+                other => Err(format!(
+                    "`{field}` entries must be text, found {}",
+                    kind(other)
+                )),
             })
             .collect(),
-        Some(other) => Err(format!("`{field}` must be text or a list, found {other}")),
+        Some(other) => Err(format!(
+            "`{field}` must be text or a list, found {}",
+            kind(other)
+        )),
     }
 }
 
@@ -232,8 +247,21 @@ fn principals(v: Option<&Value>, field: &str) -> Result<Option<Vec<(String, Stri
             Ok(Some(out))
         }
         Some(other) => Err(format!(
-            "`{field}` must be \"*\" or an object, found {other}"
+            "`{field}` must be \"*\" or an object, found {}",
+            kind(other)
         )),
+    }
+}
+
+/// What kind of JSON value `v` is, for errors that must not echo policy text.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
     }
 }
 

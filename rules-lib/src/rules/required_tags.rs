@@ -145,8 +145,10 @@ impl Rule for RequiredTags {
                 Some(v) => {
                     if let Some(allowed) = params.list(value_param).filter(|a| !a.is_empty()) {
                         if !allowed.iter().any(|a| a == v) {
+                            // The value itself is not echoed: tag values can hold
+                            // what should not reach annotations and logs.
                             problems.push(format!(
-                                "tag {key} is '{v}', not one of {}",
+                                "tag {key} has a value that is not one of {}",
                                 allowed.join(", ")
                             ));
                         }
