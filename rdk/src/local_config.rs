@@ -353,7 +353,8 @@ impl LocalConfig {
                             if reset {
                                 return Err(std::io::Error::other("injected connection reset"));
                             }
-                            call.await.map_err(|never: std::convert::Infallible| match never {})
+                            call.await
+                                .map_err(|never: std::convert::Infallible| match never {})
                         }
                     },
                 );

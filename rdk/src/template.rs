@@ -45,6 +45,11 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
     parameters.insert("LogRetentionDays".into(), json!({"Type": "Number", "Default": 90, "AllowedValues": [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], "Description": "Days to keep function logs"}));
     parameters.insert("LogKmsKeyArn".into(), json!({"Type": "String", "Default": "", "Description": "KMS key ARN to encrypt the function log groups (empty: CloudWatch Logs default encryption)"}));
     parameters.insert("AssumeRoleArns".into(), json!({"Type": "CommaDelimitedList", "Default": "", "Description": "Roles the functions may assume for cross-account evaluation (empty: none; functions get no sts:AssumeRole)"}));
+    parameters.insert("PermissionsBoundary".into(), json!({"Type": "String", "Default": "", "Description": "Managed policy ARN set as the permissions boundary of every function role (the pipeline passes its StackRoleBoundary); empty: none"}));
+    conditions.insert(
+        "HasPermissionsBoundary".into(),
+        json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "PermissionsBoundary"}, ""]}]}),
+    );
     conditions.insert(
         "HasLogKmsKey".into(),
         json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "LogKmsKeyArn"}, ""]}]}),
@@ -107,6 +112,7 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
                     "Properties": {
                         "Description": format!("ferrule rule function {} (least privilege)", spec.name),
                         "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+                        "PermissionsBoundary": {"Fn::If": ["HasPermissionsBoundary", {"Ref": "PermissionsBoundary"}, {"Ref": "AWS::NoValue"}]},
                         "Policies": [{"PolicyName": "rule", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
                     }
                 }),
@@ -158,7 +164,11 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
                         "FunctionName": {"Fn::GetAtt": [format!("{c}Function"), "Arn"]},
                         "Action": "lambda:InvokeFunction",
                         "Principal": "config.amazonaws.com",
-                        "SourceAccount": {"Ref": "AWS::AccountId"}
+                        "SourceAccount": {"Ref": "AWS::AccountId"},
+                        // Rules of this account and region only. Not the rule's own ARN:
+                        // the rule depends on this permission, and its ARN carries an id
+                        // Config generates.
+                        "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:config-rule/*"}
                     }
                 }),
             ),

@@ -160,8 +160,8 @@ pub async fn run(rule: &'static dyn Rule) -> Result<(), LambdaError> {
                 .split(':')
                 .nth(4)
                 .map(str::to_string);
-            let deadline = std::time::UNIX_EPOCH
-                + std::time::Duration::from_millis(event.context.deadline);
+            let deadline =
+                std::time::UNIX_EPOCH + std::time::Duration::from_millis(event.context.deadline);
             function
                 .handle_before(event.payload, own_account.as_deref(), deadline)
                 .await
@@ -211,7 +211,10 @@ impl RuleFunction {
         let remaining = deadline
             .duration_since(std::time::SystemTime::now())
             .unwrap_or_default();
-        tracing::debug!(remaining_ms = remaining.as_millis() as u64, "invocation deadline");
+        tracing::debug!(
+            remaining_ms = remaining.as_millis() as u64,
+            "invocation deadline"
+        );
         if remaining <= DEADLINE_MARGIN {
             // Lambda never starts an invocation past its deadline; an emulator that
             // builds the function after the invocation arrived (`cargo lambda watch`)

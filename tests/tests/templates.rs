@@ -400,3 +400,435 @@ fn pipeline_is_v2_with_encrypted_artifacts_build_approval_and_three_deploys() {
     }
     let _: serde_yaml::Value = serde_yaml::from_str(&buildspec).expect("buildspec.yml is YAML");
 }
+
+// --- Least privilege of the pipeline (pipeline.yaml, buildspec.yml) ---------------------
+
+/// `*` and `?` wildcards, case-insensitive (IAM action matching).
+fn glob(pattern: &str, text: &str) -> bool {
+    fn go(p: &[u8], t: &[u8]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => go(&p[1..], t) || (!t.is_empty() && go(p, &t[1..])),
+            (Some(b'?'), Some(_)) => go(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => go(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+    go(pattern.as_bytes(), text.as_bytes())
+}
+
+/// A string or a list of strings (`Action`, `Resource`, `Principal.Service`).
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a.iter().flat_map(strings).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every policy statement under `v` (including both branches of an `Fn::If`).
+fn statements(v: &Value) -> Vec<&Value> {
+    let mut all = Vec::new();
+    walk(v, &mut all);
+    all.into_iter()
+        .filter(|s| s.get("Effect").is_some() && s.get("Action").is_some())
+        .collect()
+}
+
+/// The `Allow` statements of `id`'s permission policies (inline policies of a role, the
+/// document of a managed policy).
+fn allow_statements<'a>(t: &'a Value, id: &str) -> Vec<&'a Value> {
+    let r = &t["Resources"][id]["Properties"];
+    let mut out = statements(&r["Policies"]);
+    out.extend(statements(&r["PolicyDocument"]));
+    out.retain(|s| s["Effect"] == "Allow");
+    out
+}
+
+/// The text of a resource: the `Fn::Sub` string, `*`, or the JSON of anything else.
+fn resource_texts(s: &Value) -> Vec<String> {
+    let r = &s["Resource"];
+    let items = match r {
+        Value::Array(a) => a.clone(),
+        other => vec![other.clone()],
+    };
+    items
+        .iter()
+        .map(|x| match x {
+            Value::String(s) => s.clone(),
+            Value::Object(m) if m.contains_key("Fn::Sub") => match &m["Fn::Sub"] {
+                Value::String(s) => s.clone(),
+                other => other[0].as_str().unwrap_or_default().to_string(),
+            },
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// Actions that hand out code execution, resource policies or IAM power: never on
+/// `Resource: "*"` without a condition.
+const MUTATING: [&str; 9] = [
+    "lambda:Create*",
+    "lambda:Update*",
+    "lambda:Delete*",
+    "lambda:AddPermission",
+    "s3:PutBucketPolicy",
+    "kms:PutKeyPolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:CreateRole",
+];
+/// One concrete action per pattern above, so a wildcard action (`lambda:*`, `*`) in a
+/// policy counts as granting it.
+const MUTATING_EXAMPLES: [&str; 9] = [
+    "lambda:CreateFunction",
+    "lambda:UpdateFunctionCode",
+    "lambda:DeleteFunction",
+    "lambda:AddPermission",
+    "s3:PutBucketPolicy",
+    "kms:PutKeyPolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:CreateRole",
+];
+
+fn is_mutating(action: &str) -> bool {
+    MUTATING.iter().any(|p| glob(p, action)) || MUTATING_EXAMPLES.iter().any(|e| glob(action, e))
+}
+
+#[test]
+fn pipeline_grants_no_mutating_action_on_every_resource_without_a_condition() {
+    assert!(is_mutating("lambda:UpdateFunctionConfiguration") && is_mutating("iam:*"));
+    assert!(!is_mutating("lambda:GetFunction") && !is_mutating("s3:GetBucketPolicy"));
+    let t = load("pipeline.yaml");
+    let mut checked = 0;
+    for (id, _) in t["Resources"].as_object().unwrap() {
+        for s in allow_statements(&t, id) {
+            checked += 1;
+            let on_everything = resource_texts(s).iter().any(|r| r == "*");
+            let mutating: Vec<String> = strings(&s["Action"])
+                .into_iter()
+                .filter(|a| is_mutating(a))
+                .collect();
+            assert!(
+                !on_everything || mutating.is_empty() || s["Condition"].is_object(),
+                "{id} grants {mutating:?} on Resource \"*\" with no condition: {s}"
+            );
+        }
+    }
+    assert!(
+        checked > 30,
+        "only {checked} statements found in pipeline.yaml"
+    );
+}
+
+#[test]
+fn deploy_role_limits_every_write_to_the_stacks_resources() {
+    let t = load("pipeline.yaml");
+    // The actions with no resource-level permissions (or read-only listings): the only
+    // ones allowed on "*".
+    let anywhere = [
+        "config:DescribeConfigRules",
+        "config:DescribeComplianceByConfigRule",
+        "config:PutConfigurationRecorder",
+        "config:DeleteConfigurationRecorder",
+        "config:DescribeConfigurationRecorders",
+        "config:DescribeConfigurationRecorderStatus",
+        "config:StartConfigurationRecorder",
+        "config:StopConfigurationRecorder",
+        "config:PutDeliveryChannel",
+        "config:DeleteDeliveryChannel",
+        "config:DescribeDeliveryChannels",
+        "config:ListTagsForResource",
+        "logs:DescribeLogGroups",
+        "logs:DescribeIndexPolicies",
+        "logs:DescribeResourcePolicies",
+        "kms:CreateKey",
+        "kms:ListAliases",
+    ];
+    let statements = allow_statements(&t, "DeployRole");
+    assert!(!statements.is_empty());
+    for s in &statements {
+        let actions = strings(&s["Action"]);
+        for a in &actions {
+            assert!(!a.contains('*'), "DeployRole grants a wildcard action {a}");
+        }
+        for r in resource_texts(s) {
+            if r == "*" {
+                for a in &actions {
+                    assert!(
+                        anywhere.contains(&a.as_str()),
+                        "DeployRole grants {a} on Resource \"*\": {s}"
+                    );
+                }
+                if actions.iter().any(|a| a == "kms:CreateKey") {
+                    assert!(
+                        s["Condition"]
+                            .to_string()
+                            .contains("BypassPolicyLockoutSafetyCheck"),
+                        "{s}"
+                    );
+                }
+            } else if ["iam", "lambda", "logs", "s3", "sns", "events"]
+                .iter()
+                .any(|svc| r.starts_with(&format!("arn:${{AWS::Partition}}:{svc}:")))
+            {
+                assert!(
+                    r.contains("${StackPrefix}-"),
+                    "DeployRole reaches {r}, which is not one of the stacks' resources: {s}"
+                );
+            } else {
+                // The pipeline's own artifact bucket, key and recorder role, or
+                // account-and-region-scoped ARNs (config rules, KMS keys and aliases).
+                assert!(
+                    r.contains("ArtifactBucket")
+                        || r.contains("ArtifactKey")
+                        || r.contains("ConfigRecorderRole")
+                        || r.contains("${AWS::Region}:${AWS::AccountId}:"),
+                    "DeployRole reaches {r}: {s}"
+                );
+            }
+        }
+        // No way around the boundary, no managed policy attached, and no key policy of
+        // an existing key changed.
+        for a in [
+            "iam:DeleteRolePermissionsBoundary",
+            "iam:AttachRolePolicy",
+            "iam:CreatePolicy",
+            "iam:CreatePolicyVersion",
+            "kms:PutKeyPolicy",
+            "kms:TagResource",
+        ] {
+            assert!(
+                !actions.iter().any(|x| x == a),
+                "DeployRole grants {a}: {s}"
+            );
+        }
+        if actions.iter().any(|a| a == "iam:DetachRolePolicy") {
+            assert!(
+                s["Condition"]["ArnEquals"]["iam:PolicyARN"].is_object(),
+                "{s}"
+            );
+        }
+        if actions.iter().any(|a| a == "lambda:AddPermission") {
+            assert_eq!(
+                s["Condition"]["StringEquals"]["lambda:Principal"], "config.amazonaws.com",
+                "{s}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_service_trust_policy_requires_the_source_account() {
+    for name in ["pipeline.yaml", "recorder.yaml"] {
+        let t = load(name);
+        let roles = resources(&t, "AWS::IAM::Role");
+        assert!(!roles.is_empty(), "{name}");
+        for (id, role) in roles {
+            for s in statements(&role["Properties"]["AssumeRolePolicyDocument"]) {
+                let services = strings(&s["Principal"]["Service"]);
+                if services.is_empty() {
+                    continue;
+                }
+                assert_eq!(
+                    s["Condition"]["StringEquals"]["aws:SourceAccount"],
+                    json!({"Ref": "AWS::AccountId"}),
+                    "{name}: {id} trusts {services:?} from any account"
+                );
+                if services
+                    .iter()
+                    .any(|x| x == "codebuild.amazonaws.com" || x == "codepipeline.amazonaws.com")
+                {
+                    assert!(
+                        s["Condition"]["ArnLike"]["aws:SourceArn"].is_object(),
+                        "{name}: {id} trusts {services:?} for any project or pipeline"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn deploy_role_creates_roles_only_with_the_boundary_and_passes_them_to_one_service() {
+    let t = load("pipeline.yaml");
+    assert_eq!(
+        t["Resources"]["StackRoleBoundary"]["Type"],
+        "AWS::IAM::ManagedPolicy"
+    );
+    let gated = [
+        "iam:CreateRole",
+        "iam:PutRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+        "iam:AttachRolePolicy",
+    ];
+    let mut creates = false;
+    for s in allow_statements(&t, "DeployRole") {
+        let actions = strings(&s["Action"]);
+        if actions.iter().any(|a| a == "iam:CreateRole") {
+            creates = true;
+        }
+        if actions.iter().any(|a| gated.contains(&a.as_str())) {
+            assert_eq!(
+                s["Condition"]["StringEquals"]["iam:PermissionsBoundary"],
+                json!({"Ref": "StackRoleBoundary"}),
+                "a role could get a policy without the boundary: {s}"
+            );
+        }
+    }
+    assert!(
+        creates,
+        "the deploy role no longer creates the rule function roles"
+    );
+    // Every role in the pipeline passes roles to one named service only.
+    for (id, _) in resources(&t, "AWS::IAM::Role") {
+        for s in allow_statements(&t, id) {
+            if strings(&s["Action"]).iter().any(|a| a == "iam:PassRole") {
+                assert!(
+                    s["Condition"]["StringEquals"]["iam:PassedToService"].is_string(),
+                    "{id} passes a role to any service: {s}"
+                );
+                assert!(!resource_texts(s).iter().any(|r| r == "*"), "{id}: {s}");
+            }
+        }
+    }
+    // The boundary leaves the rule functions everything the generated template gives them.
+    let boundary: Vec<(Vec<String>, Vec<String>)> = allow_statements(&t, "StackRoleBoundary")
+        .into_iter()
+        .map(|s| (strings(&s["Action"]), resource_texts(s)))
+        .collect();
+    let rules = load("rules.yaml");
+    let mut seen = 0;
+    for (id, role) in resources(&rules, "AWS::IAM::Role") {
+        for s in statements(&role["Properties"]["Policies"]) {
+            for a in strings(&s["Action"]) {
+                seen += 1;
+                assert!(
+                    boundary
+                        .iter()
+                        .any(|(actions, _)| actions.iter().any(|p| glob(p, &a))),
+                    "rules.yaml {id} needs {a}, which StackRoleBoundary in pipeline.yaml does not allow"
+                );
+            }
+        }
+    }
+    assert!(seen > 0);
+    let logs = boundary
+        .iter()
+        .find(|(actions, _)| actions.iter().any(|a| a == "logs:PutLogEvents"))
+        .expect("the boundary lets the functions write their logs");
+    assert!(
+        logs.1
+            .iter()
+            .all(|r| r.contains("log-group:/aws/lambda/${StackPrefix}-")),
+        "{:?}",
+        logs.1
+    );
+}
+
+#[test]
+fn deploy_stage_names_resources_the_way_the_deploy_role_allows() {
+    let t = load("pipeline.yaml");
+    let stages = t["Resources"]["Pipeline"]["Properties"]["Stages"].to_string();
+    assert!(
+        stages.contains("TopicName") && stages.contains("${StackPrefix}-noncompliance"),
+        "{stages}"
+    );
+    assert!(stages.contains("RecorderRoleArn"), "{stages}");
+    let recorder = load("recorder.yaml");
+    assert!(recorder["Parameters"]["RecorderRoleArn"].is_object());
+    assert!(
+        recorder["Resources"]["ConfigurationRecorder"]["Properties"]["RoleARN"]
+            .to_string()
+            .contains("RecorderRoleArn")
+    );
+    let buildspec = std::fs::read_to_string(path("buildspec.yml")).unwrap();
+    for needle in [
+        "\"NamePrefix\"",
+        "STACK_PREFIX",
+        "\"PermissionsBoundary\"",
+        "ROLE_BOUNDARY_ARN",
+    ] {
+        assert!(
+            buildspec.contains(needle),
+            "rules-config.json lacks {needle}"
+        );
+    }
+    let env = t["Resources"]["BuildProject"]["Properties"]["Environment"]["EnvironmentVariables"]
+        .to_string();
+    assert!(
+        env.contains("STACK_PREFIX") && env.contains("ROLE_BOUNDARY_ARN"),
+        "{env}"
+    );
+}
+
+/// The shell of a buildspec's commands, as one text, and its `env.variables`.
+fn buildspec(name: &str) -> (String, serde_yaml::Value) {
+    let text = std::fs::read_to_string(path(name)).unwrap();
+    let y: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let mut shell = String::new();
+    for (_, phase) in y["phases"].as_mapping().unwrap() {
+        for c in phase["commands"].as_sequence().into_iter().flatten() {
+            shell.push_str(c.as_str().unwrap());
+            shell.push('\n');
+        }
+    }
+    (shell, y["env"]["variables"].clone())
+}
+
+#[test]
+fn buildspecs_install_rust_only_with_a_rustup_init_matching_a_pinned_sha256() {
+    let is_sha256 = |v: &serde_yaml::Value| {
+        v.as_str()
+            .is_some_and(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    let (_, main_vars) = buildspec("buildspec.yml");
+    for name in ["buildspec.yml", "policy-check-buildspec.yml"] {
+        let (shell, vars) = buildspec(name);
+        assert!(
+            !shell.contains("sh.rustup.rs")
+                && !shell.contains("| sh ")
+                && !shell.contains("| sh\n")
+                && !shell.contains("| bash"),
+            "{name} pipes a download into a shell"
+        );
+        let download = shell
+            .find("https://static.rust-lang.org/rustup/archive/${RUSTUP_VERSION}/")
+            .unwrap_or_else(|| panic!("{name} does not download a versioned rustup-init"));
+        let check = shell
+            .find("sha256sum --check --strict")
+            .unwrap_or_else(|| panic!("{name} does not verify rustup-init's SHA-256"));
+        let run = shell
+            .find("/tmp/rustup-init -y")
+            .unwrap_or_else(|| panic!("{name} does not run the verified rustup-init"));
+        assert!(
+            download < check && check < run,
+            "{name}: download, verify, then run"
+        );
+        assert!(
+            shell.contains("--default-toolchain \"$RUST_TOOLCHAIN\""),
+            "{name} does not pin the toolchain"
+        );
+        assert_eq!(vars["RUST_TOOLCHAIN"].as_str(), Some("1.95.0"), "{name}");
+        assert!(
+            vars["RUSTUP_VERSION"]
+                .as_str()
+                .is_some_and(|v| v.split('.').count() == 3),
+            "{name}"
+        );
+        for arch in ["RUSTUP_SHA256_X86_64", "RUSTUP_SHA256_AARCH64"] {
+            assert!(is_sha256(&vars[arch]), "{name}: {arch} is not a SHA-256");
+            // Both buildspecs pin the same rustup.
+            assert_eq!(vars[arch], main_vars[arch], "{name}: {arch}");
+        }
+        assert_eq!(
+            vars["RUSTUP_VERSION"], main_vars["RUSTUP_VERSION"],
+            "{name}"
+        );
+        assert!(
+            shell.contains("aarch64-unknown-linux-gnu")
+                && shell.contains("x86_64-unknown-linux-gnu")
+        );
+    }
+}
