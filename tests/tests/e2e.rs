@@ -39,7 +39,7 @@ fn item(rel: &str) -> ConfigurationItem {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn change_events_of_each_rule_are_stored_with_capture_time_and_annotation() {
+async fn change_events_of_three_rules_are_stored_with_capture_time_and_annotation() {
     let h = harness(Vec::new(), &[]).await;
     let cases = [
         ("encrypted-volumes", "encrypted-volumes/non-compliant-unencrypted-attached-event.json", json!({}), "NON_COMPLIANT", "vol-0a1b2c3d4e5f60003", "the attached volume is not encrypted"),
