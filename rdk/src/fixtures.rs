@@ -8,6 +8,10 @@ use rules_lib::engine::evaluate_item;
 use rules_lib::{ConfigurationItem, Params, Rule, Timestamp};
 use serde_json::Value;
 
+/// The field `rdk create` puts in the fixtures it generates: such a fixture fails until
+/// it is replaced by a real configuration item (a scaffold's fixtures prove nothing).
+pub const SCAFFOLD_MARK: &str = "ferruleScaffold";
+
 /// One fixture's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixtureResult {
@@ -94,6 +98,14 @@ pub fn run_rule(rule: &'static dyn Rule, dir: &Path) -> Result<Vec<FixtureResult
             let (params, _) =
                 Params::parse(spec.name, spec.parameters, &raw).map_err(|e| e.to_string())?;
             let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+            if let Ok(Value::Object(o)) = serde_json::from_str::<Value>(&text) {
+                if let Some(why) = o.get(SCAFFOLD_MARK) {
+                    return Err(format!(
+                        "scaffold fixture, {}",
+                        why.as_str().unwrap_or("replace it with a real item")
+                    ));
+                }
+            }
             let item = ConfigurationItem::from_json_str(&text).map_err(|e| e.to_string())?;
             let e =
                 evaluate_item(rule, &item, &params, Timestamp::now()).map_err(|e| e.to_string())?;

@@ -276,7 +276,7 @@ async fn run(command: Command) -> Result<(), CliError> {
             for w in &written {
                 eprintln!("rdk: wrote {w}");
             }
-            eprintln!("rdk: next: write the rule's logic and fixtures, then `cargo run -p rdk -- test-local {name}` and `cargo run -p rdk -- create-rule-template --all --output-file cloudformation/rules.yaml`");
+            eprintln!("rdk: next: write the rule's logic, replace the generated fixtures with real items (test-local fails until you do), then `cargo run -p rdk -- test-local {name}` and `cargo run -p rdk -- create-rule-template --all --output-file cloudformation/rules.yaml`");
             Ok(())
         }
         Command::TestLocal {
