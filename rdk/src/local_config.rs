@@ -238,21 +238,7 @@ impl LocalConfig {
     pub fn router(&self) -> Router {
         Router::new()
             .route("/", post(handle))
-            .fallback(|| async {
-                aws_error(
-                    StatusCode::NOT_FOUND,
-                    "UnknownOperationException",
-                    "no such path: AWS Config's JSON 1.1 API is POST / (control endpoints are under /_local)",
-                )
-            })
-            .method_not_allowed_fallback(|| async {
-                aws_error(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    "UnknownOperationException",
-                    "method not allowed here: AWS Config's JSON 1.1 API is POST /",
-                )
-            })
-            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+
             .route(
                 "/_local/evaluations",
                 get(|AxState(s): AxState<LocalConfig>| async move { Json(s.stored()) }),
@@ -307,6 +293,22 @@ impl LocalConfig {
                     },
                 ),
             )
+            // After every route: fallbacks and layers apply to the routes added before.
+            .fallback(|| async {
+                aws_error(
+                    StatusCode::NOT_FOUND,
+                    "UnknownOperationException",
+                    "no such path: AWS Config's JSON 1.1 API is POST / (control endpoints are under /_local)",
+                )
+            })
+            .method_not_allowed_fallback(|| async {
+                aws_error(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "UnknownOperationException",
+                    "method not allowed here: AWS Config's JSON 1.1 API is POST / (see /_local for the control endpoints)",
+                )
+            })
+            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .with_state(self.clone())
     }
 

@@ -451,9 +451,15 @@ async fn the_local_endpoint_answers_every_error_in_the_json_1_1_shape() {
     let (st, body) = http(a, "GET /nowhere HTTP/1.1", b"").await;
     assert_eq!(st, 404);
     json_error(&body);
-    let (st, body) = http(a, "GET / HTTP/1.1", b"").await;
-    assert_eq!(st, 405);
-    json_error(&body);
+    for head in [
+        "GET / HTTP/1.1",
+        "POST /_local/evaluations HTTP/1.1",
+        "DELETE /_local/items HTTP/1.1",
+    ] {
+        let (st, body) = http(a, head, b"").await;
+        assert_eq!(st, 405, "{head}");
+        json_error(&body);
+    }
     let big = vec![b' '; rdk::local_config::MAX_BODY_BYTES + 1];
     let (st, body) = http(
         a,

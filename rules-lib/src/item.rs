@@ -126,10 +126,14 @@ impl Timestamp {
     }
 
     /// Now, from the system clock.
+    /// Whole milliseconds, like every other timestamp: it is written and compared as
+    /// it will be read back.
     pub fn now() -> Self {
-        Self(aws_smithy_types::DateTime::from(
-            std::time::SystemTime::now(),
-        ))
+        let millis = aws_smithy_types::DateTime::from(std::time::SystemTime::now())
+            .to_millis()
+            .unwrap_or(MIN_MILLIS)
+            .clamp(MIN_MILLIS, MAX_MILLIS);
+        Self(aws_smithy_types::DateTime::from_millis(millis))
     }
 
     /// Reads either an ISO-8601 string or a number of epoch seconds.
@@ -781,14 +785,26 @@ impl Fields<'_> {
         match self.0.get("configuration") {
             None | Some(Value::Null) => Ok(Value::Null),
             Some(Value::String(s)) if s.trim().is_empty() || s == "null" => Ok(Value::Null),
-            Some(Value::String(s)) => serde_json::from_str(s).map_err(|e| ItemError::Field {
-                field: "configuration".into(),
-                reason: format!(
-                    "is JSON text that does not parse at line {} column {}: {e}",
-                    e.line(),
-                    e.column()
-                ),
-            }),
+            Some(Value::String(s)) => match serde_json::from_str(s) {
+                Ok(v @ (Value::Object(_) | Value::Null)) => Ok(v),
+                // The API shape's text holds an object, as the event shape does; any
+                // other value could not be written back in the event shape.
+                Ok(other) => Err(ItemError::Field {
+                    field: "configuration".into(),
+                    reason: format!(
+                        "is JSON text of {}; a configuration is an object",
+                        json_kind(&other)
+                    ),
+                }),
+                Err(e) => Err(ItemError::Field {
+                    field: "configuration".into(),
+                    reason: format!(
+                        "is JSON text that does not parse at line {} column {}: {e}",
+                        e.line(),
+                        e.column()
+                    ),
+                }),
+            },
             Some(v @ Value::Object(_)) => Ok(v.clone()),
             Some(other) => Err(ItemError::Field {
                 field: "configuration".into(),
@@ -853,6 +869,25 @@ mod tests {
             err.starts_with("field `configurationItemCaptureTime` `1000000000000"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn now_is_whole_milliseconds_and_reads_back_equal() {
+        let t = Timestamp::now();
+        assert_eq!(Timestamp::parse(&t.to_string()).unwrap(), t);
+    }
+
+    #[test]
+    fn configuration_text_must_hold_an_object() {
+        let item = |c: &str| serde_json::json!({"resourceType": "AWS::EC2::Volume", "resourceId": "v", "configuration": c});
+        let err = ConfigurationItem::from_value(&item("5"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "field `configuration` is JSON text of a number; a configuration is an object"
+        );
+        assert!(ConfigurationItem::from_value(&item("{\"a\": 1}")).is_ok());
     }
 
     #[test]
