@@ -57,12 +57,22 @@ cargo_retrying_probe() {
   return 1
 }
 
-echo "==> lint gate: rustfmt, clippy (warnings are errors), rustdoc (warnings are errors)"
+echo "==> lint gate: rustfmt, clippy (warnings are errors), rustdoc (warnings are errors), cargo-deny"
 cargo fmt --all --check
 cargo_retrying_probe clippy --workspace --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo_retrying_probe doc --workspace --no-deps --quiet
+# Licences this project can ship, and no second major version of a crate without a
+# written reason (deny.toml). cargo-deny goes into ./.tools, pinned, like cargo-fuzz.
+deny_version=0.20.2
+if ! .tools/bin/cargo-deny --version 2>/dev/null | grep -qx "cargo-deny $deny_version"; then
+  echo "==> installing cargo-deny $deny_version into .tools"
+  cargo_retrying_probe install cargo-deny --version "$deny_version" --locked --root "$PWD/.tools" --quiet
+fi
+.tools/bin/cargo-deny check licenses bans
 
 echo "==> building the workspace (functions included: the end-to-end tests run them)"
 cargo_retrying_probe build --workspace --all-targets
 echo "==> running every test"
 cargo test --workspace "$@"   # the build above has probed rustc for the same flags
+echo "==> fuzzing every target for a short bounded time (tests/fuzz/run.sh)"
+bash tests/fuzz/run.sh 15
