@@ -129,6 +129,13 @@ impl RuleSpec {
         if self.trigger.periodic() {
             p.push("config:GetComplianceDetailsByConfigRule");
         }
+        if self.trigger.on_change() && self.trigger.periodic() {
+            // An item rule on a schedule runs the default `Rule::evaluate_periodic`,
+            // which lists the resources in scope and reads them in batches. Periodic-only
+            // rules override it and declare what they call in `permissions`.
+            p.push("config:ListDiscoveredResources");
+            p.push("config:BatchGetResourceConfig");
+        }
         p
     }
 

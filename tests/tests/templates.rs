@@ -832,3 +832,60 @@ fn buildspecs_install_rust_only_with_a_rustup_init_matching_a_pinned_sha256() {
         );
     }
 }
+
+/// A rule judged on changes and on a schedule, as `rdk create --maximum-frequency`
+/// scaffolds: its periodic runs list and batch-read the resources in scope.
+struct BothTriggers;
+
+static BOTH_SPEC: rules_lib::RuleSpec = rules_lib::RuleSpec {
+    name: "both-triggers-example",
+    description: "An item rule that also runs every day.",
+    resource_types: &["AWS::EC2::Volume"],
+    trigger: rules_lib::Trigger::Both,
+    maximum_frequency: Some(rules_lib::rule::Frequency::TwentyFourHours),
+    parameters: &[],
+    severity: rules_lib::Severity::Low,
+    permissions: &[],
+    memory_mb: 128,
+    timeout_seconds: 60,
+};
+
+impl rules_lib::Rule for BothTriggers {
+    fn spec(&self) -> &'static rules_lib::RuleSpec {
+        &BOTH_SPEC
+    }
+    fn evaluate(
+        &self,
+        _: &rules_lib::ConfigurationItem,
+        _: &rules_lib::Params,
+    ) -> Result<rules_lib::Verdict, rules_lib::error::RuleError> {
+        Ok(rules_lib::Verdict::compliant("ok"))
+    }
+}
+
+#[test]
+fn a_rule_with_both_triggers_may_list_and_batch_read_what_its_periodic_runs_judge() {
+    let t = rdk::template::rules_template(&[&BothTriggers]);
+    let statements = &t["Resources"]["BothTriggersExampleExecutionRole"]["Properties"]["Policies"]
+        [0]["PolicyDocument"]["Statement"];
+    let config = statements
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == "ConfigRule")
+        .expect("the rule's own statement");
+    // Written out here, not derived from the code that generates the role: what the
+    // engine calls for a change (PutEvaluations, GetResourceConfigHistory for oversized
+    // items) and for a periodic run of an item rule (list, batch-read, and the previous
+    // results to clear vanished resources).
+    assert_eq!(
+        config["Action"],
+        json!([
+            "config:BatchGetResourceConfig",
+            "config:GetComplianceDetailsByConfigRule",
+            "config:GetResourceConfigHistory",
+            "config:ListDiscoveredResources",
+            "config:PutEvaluations"
+        ])
+    );
+}
