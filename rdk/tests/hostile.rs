@@ -564,3 +564,62 @@ async fn the_local_endpoint_closes_idle_and_half_open_connections() {
     }
     running.task.abort();
 }
+
+async fn sdk_api(endpoint: &str) -> rules_lib::config_api::SdkConfigApi {
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(aws_sdk_config::config::Credentials::new(
+            "k", "s", None, None, "tests",
+        ))
+        .load()
+        .await;
+    rules_lib::config_api::SdkConfigApi::from_sdk_config(&sdk)
+}
+
+#[tokio::test]
+async fn api_failures_read_as_one_line_with_the_code_the_message_and_what_to_check() {
+    use rules_lib::config_api::ConfigApi;
+    // Nothing listens on the port: the innermost cause, and where to look.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let api = sdk_api(&format!("http://127.0.0.1:{port}")).await;
+    let err = api
+        .list_discovered_resources("AWS::EC2::Volume")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains('\n'), "one line: {err}");
+    assert!(err.contains("did not reach AWS"), "{err}");
+    assert!(err.contains("check the region, the network"), "{err}");
+    assert!(
+        !err.contains("DispatchFailure") && !err.contains("ConnectorError"),
+        "{err}"
+    );
+
+    // A refusal: the service's code, status and message, not the SDK's debug output.
+    let endpoint = rdk::local_config::LocalConfig::default();
+    let running = endpoint
+        .serve(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let api = sdk_api(&running.url()).await;
+    let err = api
+        .put_evaluations(&[], "", false)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains('\n'), "one line: {err}");
+    assert!(
+        err.contains("ValidationException (HTTP 400): 1 validation error detected"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("ErrorMetadata") && !err.contains("Error {"),
+        "{err}"
+    );
+    running.task.abort();
+}
