@@ -323,8 +323,9 @@ impl Statement {
 
     /// Whether some condition pins the statement to a specific account, organization,
     /// network or source: a pinning key, a positive operator (not `...Not...`, not
-    /// `...IfExists`), and at least one value that is not a bare wildcard or an
-    /// open network.
+    /// `...IfExists`), and fixed values only. As in S3's definition of "public", a value
+    /// with a wildcard anywhere (`arn:aws:sns:*:*:*`, `o-*`, `vpce-*`, `123*`) pins
+    /// nothing, nor does an open network (`0.0.0.0/0`, any zero prefix).
     pub fn is_pinned_by_condition(&self) -> bool {
         self.condition.iter().any(|(op, keys)| {
             let op_l = op.to_ascii_lowercase();
@@ -356,9 +357,11 @@ impl Statement {
     }
 }
 
+/// A condition value that does not fix anything: empty, holding a wildcard anywhere,
+/// or a network that admits every address.
 fn is_open_value(v: &str) -> bool {
     let v = v.trim();
-    v.is_empty() || v.chars().all(|c| c == '*' || c == '?') || v == "0.0.0.0/0" || v == "::/0"
+    v.is_empty() || v.contains(['*', '?']) || crate::network::is_open_cidr(v)
 }
 
 /// IAM wildcard matching: `*` any run, `?` one character, case-insensitive.
@@ -395,6 +398,33 @@ mod tests {
     use serde_json::json;
 
     const READ: &[&str] = &["s3:GetObject", "s3:ListBucket"];
+
+    #[test]
+    fn a_condition_value_with_a_wildcard_pins_nothing() {
+        let doc = |key: &str, value: &str| {
+            PolicyDocument::from_value(&json!({"Statement": [{
+                "Sid": "S", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                "Resource": "*", "Condition": {"StringLike": {key: value}}
+            }]}))
+            .unwrap()
+        };
+        for (key, value) in [
+            ("aws:SourceArn", "arn:aws:sns:*:*:*"),
+            ("aws:PrincipalOrgID", "o-*"),
+            ("aws:SourceVpce", "vpce-*"),
+            ("aws:SourceAccount", "123*"),
+            ("aws:SourceAccount", "12345678901?"),
+        ] {
+            assert_eq!(doc(key, value).public_statements().len(), 1, "{key}: {value}");
+        }
+        for (key, value) in [
+            ("aws:SourceArn", "arn:aws:sns:us-east-1:123456789012:topic"),
+            ("aws:PrincipalOrgID", "o-a1b2c3d4e5"),
+            ("aws:SourceAccount", "123456789012"),
+        ] {
+            assert!(doc(key, value).public_statements().is_empty(), "{key}: {value}");
+        }
+    }
 
     #[test]
     fn a_public_statement_without_action_allows_nothing() {
