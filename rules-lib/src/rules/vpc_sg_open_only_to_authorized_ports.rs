@@ -14,6 +14,9 @@ use crate::rule::{Rule, RuleSpec, Severity, Trigger};
 /// or ::/0 on a port not listed in `authorizedTcpPorts` / `authorizedUdpPorts`
 /// (comma-separated ports and ranges such as `443,1020-1025`).
 ///
+/// A group with no rule open to 0.0.0.0/0 or ::/0 is NOT_APPLICABLE, as the current
+/// documentation says: the rule judges only what is open to the world.
+///
 /// Choices: a world-open rule is authorized only when its whole port range lies inside
 /// the authorized ranges of its protocol; all-protocol rules and protocols other than
 /// TCP and UDP (ICMP, say) open to the world are NON_COMPLIANT. With neither parameter
@@ -70,6 +73,11 @@ impl Rule for VpcSgOpenOnlyToAuthorizedPorts {
             Ok(p) => p,
             Err(e) => return Ok(Verdict::non_compliant(e)),
         };
+        if !perms.iter().any(|p| p.is_open_to_world()) {
+            return Ok(Verdict::not_applicable(
+                "no inbound rule admits traffic from 0.0.0.0/0 or ::/0",
+            ));
+        }
         let tcp = params.ports("authorizedTcpPorts").unwrap_or_default();
         let udp = params.ports("authorizedUdpPorts").unwrap_or_default();
         let bad: Vec<String> = perms
