@@ -415,14 +415,21 @@ mod tests {
             ("aws:SourceAccount", "123*"),
             ("aws:SourceAccount", "12345678901?"),
         ] {
-            assert_eq!(doc(key, value).public_statements().len(), 1, "{key}: {value}");
+            assert_eq!(
+                doc(key, value).public_statements().len(),
+                1,
+                "{key}: {value}"
+            );
         }
         for (key, value) in [
             ("aws:SourceArn", "arn:aws:sns:us-east-1:123456789012:topic"),
             ("aws:PrincipalOrgID", "o-a1b2c3d4e5"),
             ("aws:SourceAccount", "123456789012"),
         ] {
-            assert!(doc(key, value).public_statements().is_empty(), "{key}: {value}");
+            assert!(
+                doc(key, value).public_statements().is_empty(),
+                "{key}: {value}"
+            );
         }
     }
 
