@@ -3,19 +3,26 @@
 use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::params::Params;
+use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{Rule, RuleSpec, Severity, Trigger};
 
 use super::config_str;
 
 /// `ec2-imdsv2-check` (AWS managed rule EC2_IMDSV2_CHECK).
 ///
-/// Documented logic: NON_COMPLIANT when `metadataOptions.httpTokens` is `optional`
-/// (IMDSv1 allowed); COMPLIANT when it is `required`.
+/// Documented logic, followed exactly by default: NON_COMPLIANT when
+/// `metadataOptions.httpTokens` is `optional` (IMDSv1 allowed); COMPLIANT otherwise
+/// (`required`). The metadata endpoint's state does not enter into it.
 ///
-/// Choices: an instance whose metadata endpoint is `disabled` is COMPLIANT (no IMDSv1
-/// to abuse); an item without `metadataOptions` is NON_COMPLIANT, since IMDSv2 cannot
-/// be shown to be required.
+/// Where the documentation is silent: an item that records no `httpTokens` is
+/// NON_COMPLIANT, read as EC2's historical default (`optional`): EC2 always reports
+/// metadata options, so their absence means the item lost them, and IMDSv2 cannot be
+/// shown to be required.
+///
+/// Looser, off by default: with `treatDisabledEndpointAsCompliant` = `true`, an
+/// instance whose metadata endpoint is `disabled` is COMPLIANT whatever `httpTokens`
+/// says (no IMDSv1 to abuse while the endpoint is off; it can be turned on later
+/// without a new launch, which is why the managed rule does not excuse it).
 pub struct Ec2Imdsv2Check;
 
 static SPEC: RuleSpec = RuleSpec {
@@ -24,7 +31,11 @@ static SPEC: RuleSpec = RuleSpec {
     resource_types: &["AWS::EC2::Instance"],
     trigger: Trigger::Change,
     maximum_frequency: None,
-    parameters: &[],
+    parameters: &[ParamSpec::optional(
+        "treatDisabledEndpointAsCompliant",
+        ParamKind::Bool,
+        "ferrule's looser choice, off by default: an instance with its metadata endpoint disabled is COMPLIANT whatever httpTokens says",
+    )],
     severity: Severity::High,
     permissions: &[],
     memory_mb: 128,
@@ -36,8 +47,10 @@ impl Rule for Ec2Imdsv2Check {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
-        if config_str(item, "metadataOptions.httpEndpoint") == Some("disabled") {
+    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
+        if params.bool("treatDisabledEndpointAsCompliant") == Some(true)
+            && config_str(item, "metadataOptions.httpEndpoint") == Some("disabled")
+        {
             return Ok(Verdict::compliant(
                 "the instance metadata endpoint is disabled",
             ));
@@ -53,5 +66,49 @@ impl Rule for Ec2Imdsv2Check {
                 "the item records no metadataOptions, so IMDSv2 cannot be shown to be required",
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn judge(options: serde_json::Value, params: serde_json::Value) -> String {
+        let item = ConfigurationItem::from_value(&json!({
+            "resourceType": "AWS::EC2::Instance", "resourceId": "i-1",
+            "configuration": {"metadataOptions": options}
+        }))
+        .unwrap();
+        let (p, _) =
+            Params::parse(SPEC.name, SPEC.parameters, params.as_object().unwrap()).unwrap();
+        Ec2Imdsv2Check
+            .evaluate(&item, &p)
+            .unwrap()
+            .compliance
+            .as_str()
+            .to_string()
+    }
+
+    #[test]
+    fn the_documented_logic_by_default_and_the_looser_choice_only_when_asked() {
+        let disabled_optional = json!({"httpTokens": "optional", "httpEndpoint": "disabled"});
+        assert_eq!(
+            judge(json!({"httpTokens": "required"}), json!({})),
+            "COMPLIANT"
+        );
+        assert_eq!(
+            judge(json!({"httpTokens": "optional"}), json!({})),
+            "NON_COMPLIANT"
+        );
+        assert_eq!(judge(disabled_optional.clone(), json!({})), "NON_COMPLIANT");
+        assert_eq!(judge(json!({}), json!({})), "NON_COMPLIANT");
+        assert_eq!(
+            judge(
+                disabled_optional,
+                json!({"treatDisabledEndpointAsCompliant": "true"})
+            ),
+            "COMPLIANT"
+        );
     }
 }
