@@ -4,6 +4,7 @@
 //! [`PolicyDocument::from_value`] reads all three. Statement fields may be a single
 //! value or a list.
 
+use crate::item::json_kind;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
@@ -83,7 +84,7 @@ impl PolicyDocument {
             Value::Array(list) if list.len() == 1 => Self::from_value(&list[0]),
             other => Err(format!(
                 "a policy document is an object or JSON text, found {}",
-                kind(other)
+                json_kind(other)
             )),
         }
     }
@@ -116,7 +117,7 @@ impl PolicyDocument {
             Value::Object(o) => Self::from_object(&o),
             other => Err(format!(
                 "a policy document is a JSON object, found {}",
-                kind(&other)
+                json_kind(&other)
             )),
         }
     }
@@ -129,7 +130,7 @@ impl PolicyDocument {
             Some(other) => {
                 return Err(format!(
                     "`Statement` must be a list or an object, found {}",
-                    kind(other)
+                    json_kind(other)
                 ))
             }
         };
@@ -222,13 +223,13 @@ fn strings(v: Option<&Value>, field: &str) -> Result<Vec<String>, String> {
                 Value::String(s) => Ok(s.clone()),
                 other => Err(format!(
                     "`{field}` entries must be text, found {}",
-                    kind(other)
+                    json_kind(other)
                 )),
             })
             .collect(),
         Some(other) => Err(format!(
             "`{field}` must be text or a list, found {}",
-            kind(other)
+            json_kind(other)
         )),
     }
 }
@@ -248,20 +249,8 @@ fn principals(v: Option<&Value>, field: &str) -> Result<Option<Vec<(String, Stri
         }
         Some(other) => Err(format!(
             "`{field}` must be \"*\" or an object, found {}",
-            kind(other)
+            json_kind(other)
         )),
-    }
-}
-
-/// What kind of JSON value `v` is, for errors that must not echo policy text.
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 
