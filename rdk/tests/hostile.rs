@@ -46,6 +46,24 @@ fn rdk(args: &[&str]) -> Output {
     }
 }
 
+/// `rdk [global...] scan --snapshot <path> --rules encrypted-volumes --format json`:
+/// the report, after asserting the scan succeeded.
+fn scan_report(global: &[&str], path: &Path) -> serde_json::Value {
+    let mut args: Vec<&str> = global.to_vec();
+    args.extend([
+        "scan",
+        "--snapshot",
+        path.to_str().unwrap(),
+        "--rules",
+        "encrypted-volumes",
+        "--format",
+        "json",
+    ]);
+    let out = rdk(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -94,17 +112,7 @@ fn a_fifo_named_json_in_a_snapshot_directory_is_skipped_and_the_scan_goes_on() {
     let d = scratch("fifo-scan");
     std::fs::write(d.join("a.json"), volume_item("vol-a").to_string()).unwrap();
     mkfifo(&d.join("b.json"));
-    let out = rdk(&[
-        "scan",
-        "--snapshot",
-        d.to_str().unwrap(),
-        "--rules",
-        "encrypted-volumes",
-        "--format",
-        "json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = scan_report(&[], &d);
     assert_eq!(report["summary"]["items"], 1, "{report}");
     let skipped = report["summary"]["skippedInputs"].to_string();
     assert!(
@@ -124,17 +132,7 @@ fn symbolic_link_loops_end_and_each_file_is_read_once() {
     std::os::unix::fs::symlink(&inner, inner.join("self")).unwrap();
     std::os::unix::fs::symlink(inner.join("a.json"), d.join("again.json")).unwrap();
     std::os::unix::fs::symlink(d.join("nowhere.json"), d.join("broken.json")).unwrap();
-    let out = rdk(&[
-        "scan",
-        "--snapshot",
-        d.to_str().unwrap(),
-        "--rules",
-        "encrypted-volumes",
-        "--format",
-        "json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = scan_report(&[], &d);
     assert_eq!(report["summary"]["items"], 1, "counted once: {report}");
     assert!(report["summary"]["skippedInputs"]
         .to_string()
@@ -198,19 +196,7 @@ fn an_item_larger_than_the_cap_is_refused_and_the_other_files_are_scanned() {
     enc.write_all(big.to_string().as_bytes()).unwrap();
     enc.finish().unwrap();
     std::fs::write(d.join("small.json"), volume_item("vol-small").to_string()).unwrap();
-    let out = rdk(&[
-        "--max-item-mib",
-        "1",
-        "scan",
-        "--snapshot",
-        d.to_str().unwrap(),
-        "--rules",
-        "encrypted-volumes",
-        "--format",
-        "json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = scan_report(&["--max-item-mib", "1"], &d);
     assert_eq!(report["summary"]["items"], 1, "{report}");
     let skipped = report["summary"]["skippedInputs"].to_string();
     assert!(
@@ -252,17 +238,7 @@ fn out_of_range_timestamps_are_refused_when_read_and_a_scan_skips_only_that_item
     items.push(volume_item("vol-good"));
     let file = d.join("items.json");
     std::fs::write(&file, serde_json::Value::Array(items.clone()).to_string()).unwrap();
-    let out = rdk(&[
-        "scan",
-        "--snapshot",
-        file.to_str().unwrap(),
-        "--rules",
-        "encrypted-volumes",
-        "--format",
-        "json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = scan_report(&[], &file);
     assert_eq!(report["summary"]["items"], 1, "{report}");
     assert_eq!(
         report["summary"]["skippedInputs"].as_array().unwrap().len(),
