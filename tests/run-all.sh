@@ -74,3 +74,5 @@ echo "==> building the workspace (functions included: the end-to-end tests run t
 cargo_retrying_probe build --workspace --all-targets
 echo "==> running every test"
 cargo test --workspace "$@"   # the build above has probed rustc for the same flags
+echo "==> fuzzing every target for a short bounded time (tests/fuzz/run.sh; the regressions first)"
+bash tests/fuzz/run.sh 15

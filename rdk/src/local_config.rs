@@ -794,7 +794,7 @@ fn get_resource_config_history(s: &LocalConfig, input: &Value) -> Result<Value, 
         .map(|i| i.to_api_json())
         .collect();
     let mut out = json!({"configurationItems": page});
-    if start + max < history.len() {
+    if start.saturating_add(max) < history.len() {
         out["nextToken"] = json!((start + max).to_string());
     }
     Ok(out)
@@ -845,7 +845,7 @@ fn list_discovered_resources(s: &LocalConfig, input: &Value) -> Result<Value, Aw
     let start = page_start(input, "nextToken")?;
     let page: Vec<Value> = all.iter().skip(start).take(max).cloned().collect();
     let mut out = json!({"resourceIdentifiers": page});
-    if start + max < all.len() {
+    if start.saturating_add(max) < all.len() {
         out["nextToken"] = json!((start + max).to_string());
     }
     Ok(out)
@@ -941,7 +941,7 @@ fn get_compliance_details(s: &LocalConfig, input: &Value) -> Result<Value, AwsEr
         })
         .collect();
     let mut out = json!({"EvaluationResults": page});
-    if start + max < all.len() {
+    if start.saturating_add(max) < all.len() {
         out["NextToken"] = json!((start + max).to_string());
     }
     Ok(out)

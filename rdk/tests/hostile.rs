@@ -599,3 +599,35 @@ async fn api_failures_read_as_one_line_with_the_code_the_message_and_what_to_che
     );
     running.task.abort();
 }
+
+#[tokio::test]
+async fn a_page_token_near_the_largest_number_answers_an_empty_page() {
+    let endpoint = rdk::local_config::LocalConfig::default();
+    let running = endpoint
+        .serve(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    for (action, body) in [
+        (
+            "ListDiscoveredResources",
+            r#"{"resourceType": "AWS::EC2::Volume", "nextToken": "18446744073709551615"}"#,
+        ),
+        (
+            "GetComplianceDetailsByConfigRule",
+            r#"{"ConfigRuleName": "r", "NextToken": "18446744073709551615"}"#,
+        ),
+    ] {
+        let (st, resp) = http(
+            running.addr,
+            &format!("POST / HTTP/1.1\r\nX-Amz-Target: StarlingDoveService.{action}"),
+            body.as_bytes(),
+        )
+        .await;
+        assert_eq!(st, 200, "{action}: {resp}");
+        assert!(
+            !resp.contains("extToken"),
+            "{action}: no further page: {resp}"
+        );
+    }
+    running.task.abort();
+}
