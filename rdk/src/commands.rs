@@ -113,7 +113,7 @@ pub fn list_rules(format: Format, out: &mut dyn Write) -> std::io::Result<()> {
                         "name": s.name,
                         "description": s.description,
                         "trigger": s.trigger.as_str(),
-                        "maximumFrequency": s.maximum_frequency.map(|f| f.as_str()),
+                        "maximumFrequency": s.trigger.frequency().map(|f| f.as_str()),
                         "resourceTypes": s.resource_types,
                         "severity": s.severity.as_str(),
                         "parameters": s.parameters.iter().map(|p| json!({
@@ -128,7 +128,7 @@ pub fn list_rules(format: Format, out: &mut dyn Write) -> std::io::Result<()> {
         Format::Text => {
             for r in rules::catalog() {
                 let s = r.spec();
-                let trigger = match s.maximum_frequency {
+                let trigger = match s.trigger.frequency() {
                     Some(f) => format!("{} ({})", s.trigger.as_str(), f.as_str()),
                     None => s.trigger.as_str().to_string(),
                 };
@@ -229,7 +229,8 @@ async fn evaluate_event(rule: &dyn Rule, event: &Event) -> Result<Vec<Evaluation
     }
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let api = Retrying::new(SdkConfigApi::from_sdk_config(&sdk), RetryPolicy::from_env());
-    engine::evaluate_event(rule, event, &api, Some(&sdk)).await
+    let iam = rules_lib::iam_api::SdkIamApi::from_sdk_config(&sdk);
+    engine::evaluate_event(rule, event, &api, Some(&iam)).await
 }
 
 /// Writes evaluations as a JSON array or as text lines.

@@ -99,7 +99,7 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
 
         let mut statements = vec![
             json!({"Sid": "WriteOwnLogs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": {"Fn::GetAtt": [format!("{c}LogGroup"), "Arn"]}}),
-            json!({"Sid": "ConfigRule", "Effect": "Allow", "Action": spec.all_permissions(), "Resource": "*"}),
+            json!({"Sid": "ConfigRule", "Effect": "Allow", "Action": rule.all_permissions(), "Resource": "*"}),
         ];
         statements.push(json!({"Fn::If": ["HasAssumeRoleArns", {"Sid": "CrossAccount", "Effect": "Allow", "Action": ["sts:AssumeRole"], "Resource": {"Ref": "AssumeRoleArns"}}, {"Ref": "AWS::NoValue"}]}));
 
@@ -183,7 +183,7 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
             }
         }
         if spec.trigger.periodic() {
-            source_details.push(json!({"EventSource": "aws.config", "MessageType": "ScheduledNotification", "MaximumExecutionFrequency": spec.maximum_frequency.map_or("TwentyFour_Hours", |f| f.as_str())}));
+            source_details.push(json!({"EventSource": "aws.config", "MessageType": "ScheduledNotification", "MaximumExecutionFrequency": spec.trigger.frequency().map(|f| f.as_str())}));
         }
         let mut props = json!({
             "ConfigRuleName": {"Fn::Sub": format!("${{RuleNamePrefix}}{}", spec.name)},

@@ -3,10 +3,10 @@
 //!
 //! Change-triggered: parameters validated → (oversized? fetch the item with
 //! GetResourceConfigHistory) → applicability (`eventLeftScope`, resource type, item
-//! status) → [`Rule::evaluate`] → one [`Evaluation`] stamped with the capture time.
+//! status, readable configuration) → [`crate::rule::ItemRule::judge`] → one [`Evaluation`] stamped with the capture time.
 //!
 //! Periodic (ScheduledNotification, ConfigurationSnapshotDeliveryCompleted):
-//! [`Rule::evaluate_periodic`] → plus NOT_APPLICABLE for every resource the rule judged
+//! by the rule's kind (every recorded item, the set of items, or the account) → plus NOT_APPLICABLE for every resource the rule judged
 //! before (GetComplianceDetailsByConfigRule) that it did not judge now, matched on
 //! resource type *and* id, all stamped with `notificationCreationTime`.
 
@@ -18,9 +18,10 @@ use crate::config_api::{ConfigApi, ResourceKey};
 use crate::error::{ApiError, ParamError, RuleError};
 use crate::evaluation::{Compliance, Evaluation, Verdict};
 use crate::event::{Event, InvokingEvent};
+use crate::iam_api::IamApi;
 use crate::item::{ConfigurationItem, Timestamp};
 use crate::params::{Params, RuntimeOptions};
-use crate::rule::{PeriodicContext, Rule};
+use crate::rule::{AccountContext, ItemSet, ItemSource, JudgeItem, LiveItems, Rule, RuleKind};
 
 /// Why an event could not be evaluated.
 #[derive(Debug, Error)]
@@ -115,20 +116,35 @@ fn judge(
         return Err(EngineError::Rule {
             rule: spec.name,
             resource: format!("{} {}", item.resource_type, item.resource_id),
-            source: crate::error::RuleError::Failed(format!(
-                "the item's configuration is null although its status is {}; \
-                 AWS Config records a configuration for every such item, so this item is \
-                 incomplete: give the full item (GetResourceConfigHistory has it)",
-                item.status.as_str()
-            )),
+            source: null_configuration(item),
         });
     }
-    rule.evaluate(item, params)
-        .map_err(|source| EngineError::Rule {
-            rule: spec.name,
-            resource: format!("{} {}", item.resource_type, item.resource_id),
-            source,
-        })
+    match rule.kind() {
+        RuleKind::Item(r) => Ok(judge_readable(r, item, params)),
+        RuleKind::Set(_) | RuleKind::Account(_) => Ok(Verdict::not_applicable(format!(
+            "{} is periodic: it judges {}, not one configuration change",
+            spec.name,
+            if matches!(rule.kind(), RuleKind::Set(_)) {
+                "the recorded resources together"
+            } else {
+                "the account"
+            }
+        ))),
+    }
+}
+
+/// An item rule's verdict, where an unreadable configuration becomes a verdict (the one
+/// place that decides it): NON_COMPLIANT, naming what could not be read. Choice: AWS
+/// Config records configuration in the shapes the views read, so an unreadable field is
+/// a changed or hand-made item; calling it COMPLIANT would pass what was never judged,
+/// and an error would retry forever on the same item.
+fn judge_readable(rule: &dyn JudgeItem, item: &ConfigurationItem, params: &Params) -> Verdict {
+    match rule.judge_item(item, params) {
+        Ok(v) => v,
+        Err(e) => Verdict::non_compliant(format!(
+            "{e}; the rule cannot judge this item until its configuration has the recorded shape"
+        )),
+    }
 }
 
 /// Evaluates a whole event. `api` is needed for oversized and periodic events (and is
@@ -138,7 +154,7 @@ pub async fn evaluate_event(
     rule: &dyn Rule,
     event: &Event,
     api: &dyn ConfigApi,
-    sdk_config: Option<&aws_config::SdkConfig>,
+    iam: Option<&dyn IamApi>,
 ) -> Result<Vec<Evaluation>, EngineError> {
     let (params, _runtime) = parse_parameters(rule, event)?;
     let now = Timestamp::now();
@@ -214,20 +230,13 @@ pub async fn evaluate_event(
                 } => Some(a.as_str()),
                 _ => event.account_id.as_deref(),
             };
-            let ctx = PeriodicContext {
-                config: api,
-                account_id,
-                ordering_timestamp: ordering,
-                sdk_config,
-            };
-            let mut evaluations =
-                rule.evaluate_periodic(&ctx, &params)
-                    .await
-                    .map_err(|source| EngineError::Rule {
-                        rule: rule.spec().name,
-                        resource: "the periodic run".into(),
-                        source,
-                    })?;
+            let mut evaluations = periodic_run(rule, &params, api, iam, account_id, ordering)
+                .await
+                .map_err(|source| EngineError::Rule {
+                    rule: rule.spec().name,
+                    resource: "the periodic run".into(),
+                    source,
+                })?;
             match event.config_rule_name.as_deref() {
                 Some(name) => {
                     let stale = stale_results(api, name, &evaluations, ordering).await?;
@@ -241,6 +250,71 @@ pub async fn evaluate_event(
             Ok(evaluations)
         }
     }
+}
+
+/// One scheduled run, by kind: an item rule judges every recorded resource of its types;
+/// a set rule judges the items of its source types together; an account rule calls its
+/// APIs. Item and set rules read through [`LiveItems`], the interface scans read
+/// snapshots through.
+async fn periodic_run(
+    rule: &dyn Rule,
+    params: &Params,
+    api: &dyn ConfigApi,
+    iam: Option<&dyn IamApi>,
+    account_id: Option<&str>,
+    at: Timestamp,
+) -> Result<Vec<Evaluation>, RuleError> {
+    let source = LiveItems(api);
+    match rule.kind() {
+        RuleKind::Item(r) => {
+            let spec = rule.spec();
+            let mut out = Vec::new();
+            for resource_type in spec.resource_types {
+                for item in source.items(resource_type).await? {
+                    let verdict = if item.is_evaluable() {
+                        if item.configuration.is_null() {
+                            return Err(null_configuration(&item));
+                        }
+                        judge_readable(r, &item, params)
+                    } else {
+                        Verdict::not_applicable(format!(
+                            "configuration item status is {}",
+                            item.status.as_str()
+                        ))
+                    };
+                    out.push(Evaluation::new(
+                        item.resource_type.clone(),
+                        item.resource_id.clone(),
+                        verdict.compliance,
+                        &verdict.annotation,
+                        at,
+                    ));
+                }
+            }
+            Ok(out)
+        }
+        RuleKind::Set(r) => {
+            let set = ItemSet::collect(&source, r.source_types(), account_id).await?;
+            Ok(r.judge(&set, params, at))
+        }
+        RuleKind::Account(r) => {
+            let ctx = AccountContext {
+                account_id,
+                at,
+                iam,
+            };
+            r.judge(&ctx, params).await
+        }
+    }
+}
+
+fn null_configuration(item: &ConfigurationItem) -> RuleError {
+    RuleError::Failed(format!(
+        "the item's configuration is null although its status is {}; \
+         AWS Config records a configuration for every such item, so this item is \
+         incomplete: give the full item (GetResourceConfigHistory has it)",
+        item.status.as_str()
+    ))
 }
 
 fn left_scope(item: &ConfigurationItem, fallback: Timestamp) -> Evaluation {

@@ -284,6 +284,38 @@ pub struct ConfigurationItem {
     pub configuration: Value,
     /// `supplementaryConfiguration`, each value decoded from JSON text when needed.
     pub supplementary_configuration: BTreeMap<String, Value>,
+    /// Typed views already read from this item ([`ConfigurationItem::view`]).
+    pub views: ViewCache,
+}
+
+/// The typed views read from one item, one per view type, so every rule that judges the
+/// item shares one parse. A clone starts empty; equality ignores it.
+#[derive(Default)]
+pub struct ViewCache(
+    std::sync::Mutex<
+        Vec<(
+            std::any::TypeId,
+            std::sync::Arc<dyn std::any::Any + Send + Sync>,
+        )>,
+    >,
+);
+
+impl Clone for ViewCache {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for ViewCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ViewCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ViewCache")
+    }
 }
 
 const ITEM_FIELDS: &[&str] = &[
@@ -362,6 +394,7 @@ impl ConfigurationItem {
             relationships: f.relationships()?,
             configuration: f.configuration()?,
             supplementary_configuration: f.supplementary()?,
+            views: ViewCache::default(),
         })
     }
 
@@ -421,6 +454,32 @@ impl ConfigurationItem {
                 })
             })
             .collect()
+    }
+
+    /// The typed view `V` of this item's configuration, read once and shared by every
+    /// caller ([`crate::views`]).
+    pub fn view<V: crate::views::View>(
+        &self,
+    ) -> Result<std::sync::Arc<V>, crate::views::ViewError> {
+        let id = std::any::TypeId::of::<V>();
+        let cached = self
+            .views
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map(|(_, v)| v.clone());
+        if let Some(v) = cached.and_then(|v| v.downcast::<V>().ok()) {
+            return Ok(v);
+        }
+        let view = std::sync::Arc::new(V::from_item(self)?);
+        self.views
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((id, view.clone()));
+        Ok(view)
     }
 
     /// Whether this item may be evaluated: status `OK` or `ResourceDiscovered`.

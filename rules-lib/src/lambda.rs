@@ -26,8 +26,9 @@ use crate::engine::{evaluate_event, parse_parameters, EngineError};
 use crate::error::{EventError, ParamError};
 use crate::evaluation::Compliance;
 use crate::event::Event;
+use crate::iam_api::{IamApi, SdkIamApi};
 use crate::retry::{RetryPolicy, Retrying};
-use crate::rule::Rule;
+use crate::rule::{Rule, RuleKind};
 
 /// Why an invocation failed. The Lambda error type says whether a retry can help.
 #[derive(Error)]
@@ -170,7 +171,15 @@ pub async fn run(rule: &'static dyn Rule) -> Result<(), LambdaError> {
     .await
 }
 
-type Clients = Arc<(SdkConfig, Retrying<SdkConfigApi>)>;
+/// The clients of one set of credentials: Config always, IAM for account rules. Built
+/// once at init (or once per assumed role), never per invocation.
+type Clients = Arc<(Retrying<SdkConfigApi>, Option<SdkIamApi>)>;
+
+fn clients_for(rule: &dyn Rule, sdk: &SdkConfig, policy: RetryPolicy) -> Clients {
+    let api = Retrying::new(SdkConfigApi::from_sdk_config(sdk), policy);
+    let iam = matches!(rule.kind(), RuleKind::Account(_)).then(|| SdkIamApi::from_sdk_config(sdk));
+    Arc::new((api, iam))
+}
 
 /// How long before the invocation's deadline a function stops its work and fails with
 /// a clear error: enough to write the log line and the error response.
@@ -179,6 +188,7 @@ pub const DEADLINE_MARGIN: std::time::Duration = std::time::Duration::from_milli
 /// One rule's function: the clients built at init, and the invocation handler.
 pub struct RuleFunction {
     rule: &'static dyn Rule,
+    own_sdk: SdkConfig,
     own: Clients,
     policy: RetryPolicy,
     assumed: Mutex<HashMap<(String, Option<String>), Clients>>,
@@ -188,10 +198,10 @@ impl RuleFunction {
     /// Builds the function's own clients from `sdk`.
     pub fn new(rule: &'static dyn Rule, sdk: SdkConfig) -> Self {
         let policy = RetryPolicy::from_env();
-        let api = Retrying::new(SdkConfigApi::from_sdk_config(&sdk), policy);
         Self {
             rule,
-            own: Arc::new((sdk, api)),
+            own: clients_for(rule, &sdk, policy),
+            own_sdk: sdk,
             policy,
             assumed: Mutex::new(HashMap::new()),
         }
@@ -279,8 +289,9 @@ impl RuleFunction {
                 self.assumed_clients(role_arn, region, because).await?
             }
         };
-        let (sdk, api) = (&clients.0, &clients.1);
-        let evaluations = evaluate_event(self.rule, &event, api, Some(sdk)).await?;
+        let (api, iam) = (&clients.0, clients.1.as_ref());
+        let evaluations =
+            evaluate_event(self.rule, &event, api, iam.map(|i| i as &dyn IamApi)).await?;
         let mut counts = [0usize; 3];
         for e in &evaluations {
             counts[e.compliance_type as usize] += 1;
@@ -330,7 +341,7 @@ impl RuleFunction {
         if let Some(c) = cache.get(&key) {
             return Ok(Arc::clone(c));
         }
-        let base = &self.own.0;
+        let base = &self.own_sdk;
         let region = region.map(Region::new).or_else(|| base.region().cloned());
         let mut builder = aws_config::sts::AssumeRoleProvider::builder(&role_arn)
             .session_name(SESSION_NAME)
@@ -358,8 +369,7 @@ impl RuleFunction {
             sdk_builder = sdk_builder.region(r);
         }
         let sdk = sdk_builder.build();
-        let api = Retrying::new(SdkConfigApi::from_sdk_config(&sdk), self.policy);
-        let clients = Arc::new((sdk, api));
+        let clients = clients_for(self.rule, &sdk, self.policy);
         cache.insert(key, Arc::clone(&clients));
         Ok(clients)
     }

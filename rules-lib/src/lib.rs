@@ -40,13 +40,14 @@ pub mod rules;
 pub mod scan;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod views;
 
 pub use error::{ApiError, EventError, ItemError, ParamError, RuleError};
 pub use evaluation::{Compliance, Evaluation, Verdict};
 pub use event::{Event, InvokingEvent};
 pub use item::{ConfigurationItem, Timestamp};
 pub use params::{ParamKind, ParamSpec, Params};
-pub use rule::{Rule, RuleSpec, Severity, Trigger};
+pub use rule::{Frequency, ItemRule, Rule, RuleKind, RuleSpec, Severity, Trigger};
 
 /// Writes the `main` of a rule's Lambda function.
 ///

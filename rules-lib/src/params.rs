@@ -142,6 +142,9 @@ pub enum ParamValue {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params {
     values: BTreeMap<&'static str, ParamValue>,
+    /// The rule's declared parameters, when parsed for a rule: reading one it did not
+    /// declare is a bug that fails every test reaching the read.
+    declared: Option<&'static [ParamSpec]>,
 }
 
 /// The runtime's own options from the rule parameters (cross-account settings).
@@ -190,7 +193,7 @@ impl Params {
     /// ([`RUNTIME_PARAMETERS`]) are accepted for every rule and returned separately.
     pub fn parse(
         rule: &str,
-        specs: &[ParamSpec],
+        specs: &'static [ParamSpec],
         raw: &Map<String, Value>,
     ) -> Result<(Self, RuntimeOptions), ParamError> {
         let mut values = BTreeMap::new();
@@ -270,56 +273,74 @@ impl Params {
                 });
             }
         }
-        Ok((Self { values }, runtime))
+        Ok((
+            Self {
+                values,
+                declared: Some(specs),
+            },
+            runtime,
+        ))
     }
 
     /// Builds parameters directly (tests and tools).
     pub fn from_values(values: impl IntoIterator<Item = (&'static str, ParamValue)>) -> Self {
         Self {
             values: values.into_iter().collect(),
+            declared: None,
         }
     }
 
+    fn value(&self, p: &ParamSpec) -> Option<&ParamValue> {
+        if let Some(declared) = self.declared {
+            debug_assert!(
+                declared.iter().any(|d| d.name == p.name),
+                "a rule read parameter `{}`, which it does not declare in its RuleSpec",
+                p.name
+            );
+        }
+        self.values.get(p.name)
+    }
+
     /// Whether the parameter was given.
-    pub fn has(&self, name: &str) -> bool {
-        self.values.contains_key(name)
+    pub fn has(&self, p: &ParamSpec) -> bool {
+        self.value(p).is_some()
     }
 
     /// A text parameter.
-    pub fn str(&self, name: &str) -> Option<&str> {
-        match self.values.get(name)? {
+    pub fn str(&self, p: &ParamSpec) -> Option<&str> {
+        match self.value(p)? {
             ParamValue::String(s) => Some(s),
             _ => None,
         }
     }
 
     /// An integer parameter.
-    pub fn int(&self, name: &str) -> Option<i64> {
-        match self.values.get(name)? {
+    pub fn int(&self, p: &ParamSpec) -> Option<i64> {
+        match self.value(p)? {
             ParamValue::Int(i) => Some(*i),
             _ => None,
         }
     }
 
     /// A boolean parameter.
-    pub fn bool(&self, name: &str) -> Option<bool> {
-        match self.values.get(name)? {
+    pub fn bool(&self, p: &ParamSpec) -> Option<bool> {
+        match self.value(p)? {
             ParamValue::Bool(b) => Some(*b),
             _ => None,
         }
     }
 
     /// A CSV list parameter.
-    pub fn list(&self, name: &str) -> Option<&[String]> {
-        match self.values.get(name)? {
+    pub fn list(&self, p: &ParamSpec) -> Option<&[String]> {
+        match self.value(p)? {
             ParamValue::List(l) => Some(l),
             _ => None,
         }
     }
 
     /// A port-ranges parameter.
-    pub fn ports(&self, name: &str) -> Option<&[(u16, u16)]> {
-        match self.values.get(name)? {
+    pub fn ports(&self, p: &ParamSpec) -> Option<&[(u16, u16)]> {
+        match self.value(p)? {
             ParamValue::Ports(p) => Some(p),
             _ => None,
         }
@@ -429,16 +450,16 @@ mod tests {
     #[test]
     fn values_are_typed() {
         let p = parse(json!({"runtime": " python3.12 , nodejs20.x,", "timeout": "30", "flag": "true", "ports": "443, 1020-1025"})).unwrap();
-        assert_eq!(p.list("runtime").unwrap(), ["python3.12", "nodejs20.x"]);
-        assert_eq!(p.int("timeout"), Some(30));
-        assert_eq!(p.bool("flag"), Some(true));
-        assert_eq!(p.ports("ports").unwrap(), [(443, 443), (1020, 1025)]);
+        assert_eq!(p.list(&SPECS[0]).unwrap(), ["python3.12", "nodejs20.x"]);
+        assert_eq!(p.int(&SPECS[1]), Some(30));
+        assert_eq!(p.bool(&SPECS[2]), Some(true));
+        assert_eq!(p.ports(&SPECS[3]).unwrap(), [(443, 443), (1020, 1025)]);
     }
 
     #[test]
     fn defaults_are_not_applied() {
         let p = parse(json!({"runtime": "python3.12"})).unwrap();
-        assert_eq!(p.int("timeout"), None);
+        assert_eq!(p.int(&SPECS[1]), None);
     }
 
     #[test]

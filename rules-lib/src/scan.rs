@@ -1,11 +1,12 @@
 //! Scans: every applicable rule of a selection over a stream of configuration items.
 //!
-//! [`Scanner::evaluate`] judges one item with each selected change-triggered rule whose
-//! scope includes the item's type (other rules do not apply and produce nothing), through
-//! the same [`crate::engine::evaluate_item`] the functions use. Periodic rules that can
-//! be judged from a snapshot declare the types they need; the scanner keeps only those
-//! items and judges them at the end ([`Scanner::finish`]). Periodic rules that need live
-//! APIs are reported as not evaluated.
+//! [`Scanner::evaluate`] judges one item with each selected item rule (change-triggered
+//! or scheduled) whose scope includes the item's type (other rules do not apply and
+//! produce nothing), through the same [`crate::engine::evaluate_item`] the functions use.
+//! Set rules declare the types they read; the scanner keeps only those items and judges
+//! them at the end ([`Scanner::finish`]) through the same [`crate::rule::ItemSource`]
+//! interface a scheduled run reads the Config API through. Account rules need live APIs
+//! and are reported as not evaluated.
 
 use std::collections::HashMap;
 
@@ -16,7 +17,7 @@ use crate::engine::{evaluate_item, EngineError};
 use crate::evaluation::Evaluation;
 use crate::item::{ConfigurationItem, Timestamp};
 use crate::params::Params;
-use crate::rule::{Rule, Severity};
+use crate::rule::{now_or_never, ItemSet, Rule, RuleKind, Severity, SnapshotItems};
 use crate::ParamError;
 
 /// One evaluation of a scan: the PutEvaluations fields plus the rule.
@@ -65,12 +66,12 @@ impl Scanner {
             };
             let (params, _) = Params::parse(spec.name, spec.parameters, &raw)?;
             let index = selected.len();
-            if spec.trigger.on_change() {
+            if matches!(rule.kind(), RuleKind::Item(_)) {
                 for t in spec.resource_types {
                     by_type.entry(*t).or_default().push(index);
                 }
             }
-            snapshot_types.extend(rule.snapshot_types().iter().copied());
+            snapshot_types.extend(rule.kept_types().iter().copied());
             selected.push((*rule, params));
         }
         snapshot_types.sort_unstable();
@@ -118,17 +119,30 @@ impl Scanner {
         let mut not_evaluated = Vec::new();
         for (rule, params) in &self.rules {
             let spec = rule.spec();
-            if spec.trigger.on_change() {
-                continue;
-            }
-            match rule.evaluate_snapshot(kept, params, self.at) {
-                Some(evals) => out.extend(evals.into_iter().map(|evaluation| ScanEvaluation {
-                    config_rule_name: spec.name,
-                    evaluation,
-                    severity: spec.severity,
-                })),
-                None => not_evaluated.push(spec.name),
-            }
+            let evals = match rule.kind() {
+                // A scheduled item rule judges each item as it streams by (below it is
+                // indexed by type like a change-triggered one).
+                RuleKind::Item(_) => continue,
+                RuleKind::Set(r) => {
+                    let source = SnapshotItems(kept);
+                    match now_or_never(ItemSet::collect(&source, r.source_types(), None)) {
+                        Some(Ok(set)) => r.judge(&set, params, self.at),
+                        _ => {
+                            not_evaluated.push(spec.name);
+                            continue;
+                        }
+                    }
+                }
+                RuleKind::Account(_) => {
+                    not_evaluated.push(spec.name);
+                    continue;
+                }
+            };
+            out.extend(evals.into_iter().map(|evaluation| ScanEvaluation {
+                config_rule_name: spec.name,
+                evaluation,
+                severity: spec.severity,
+            }));
         }
         (out, not_evaluated)
     }

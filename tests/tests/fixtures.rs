@@ -113,10 +113,10 @@ fn rule_fixtures_get_the_verdict_their_name_says() {
     let mut checked = 0;
     for rule in rules::catalog() {
         let name = rule.spec().name;
-        if rule.spec().trigger == rules_lib::Trigger::Periodic {
-            // Periodic rules judge the account through APIs, not items: their tests are
-            // unit tests with a fake API and end-to-end runs against moto and the local
-            // Config endpoint (tests/tests/periodic.rs).
+        if !matches!(rule.kind(), rules_lib::RuleKind::Item(_)) {
+            // Set and account rules judge many items or the account, not one item: their
+            // tests are unit tests with a fake API and end-to-end runs against moto and
+            // the local Config endpoint (tests/tests/periodic.rs).
             continue;
         }
         let dir = fixture(name);

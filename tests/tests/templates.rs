@@ -250,7 +250,7 @@ fn rules_template_has_one_function_and_rule_per_catalog_rule_with_least_privileg
         let actions = t["Resources"][format!("{c}ExecutionRole")]["Properties"]["Policies"][0]
             ["PolicyDocument"]["Statement"][1]["Action"]
             .clone();
-        assert_eq!(actions, json!(spec.all_permissions()), "{}", spec.name);
+        assert_eq!(actions, json!(rule.all_permissions()), "{}", spec.name);
     }
     // IAM reads only for the IAM rules.
     let text = t["Resources"]["EncryptedVolumesExecutionRole"].to_string();
@@ -841,25 +841,23 @@ static BOTH_SPEC: rules_lib::RuleSpec = rules_lib::RuleSpec {
     name: "both-triggers-example",
     description: "An item rule that also runs every day.",
     resource_types: &["AWS::EC2::Volume"],
-    trigger: rules_lib::Trigger::Both,
-    maximum_frequency: Some(rules_lib::rule::Frequency::TwentyFourHours),
-    parameters: &[],
+    trigger: rules_lib::Trigger::Both(rules_lib::Frequency::TwentyFourHours),
     severity: rules_lib::Severity::Low,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..rules_lib::RuleSpec::CHANGE
 };
 
-impl rules_lib::Rule for BothTriggers {
+impl rules_lib::ItemRule for BothTriggers {
+    type View = rules_lib::views::Untyped;
     fn spec(&self) -> &'static rules_lib::RuleSpec {
         &BOTH_SPEC
     }
-    fn evaluate(
+    fn judge(
         &self,
         _: &rules_lib::ConfigurationItem,
+        _: &rules_lib::views::Untyped,
         _: &rules_lib::Params,
-    ) -> Result<rules_lib::Verdict, rules_lib::error::RuleError> {
-        Ok(rules_lib::Verdict::compliant("ok"))
+    ) -> rules_lib::Verdict {
+        rules_lib::Verdict::compliant("ok")
     }
 }
 

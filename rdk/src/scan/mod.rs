@@ -391,12 +391,12 @@ fn live_items(
         .iter()
         .flat_map(|r| {
             let spec = r.spec();
-            let mut t: Vec<&str> = if spec.trigger.on_change() {
+            let mut t: Vec<&str> = if matches!(r.kind(), rules_lib::RuleKind::Item(_)) {
                 spec.resource_types.to_vec()
             } else {
                 Vec::new()
             };
-            t.extend(r.snapshot_types().iter().copied());
+            t.extend(r.kept_types().iter().copied());
             t
         })
         .collect();

@@ -354,6 +354,7 @@ pub fn translate(cfn_type: &str, input: &Input<'_>) -> ConfigurationItem {
         relationships: Vec::new(),
         configuration: Value::Object(built.configuration),
         supplementary_configuration: built.supplementary,
+        views: Default::default(),
     }
 }
 

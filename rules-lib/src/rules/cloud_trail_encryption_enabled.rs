@@ -1,10 +1,10 @@
 //! `cloud-trail-encryption-enabled`: trails encrypt their logs with KMS.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec};
 
 use super::config_str;
 
@@ -22,28 +22,24 @@ static SPEC: RuleSpec = RuleSpec {
     name: "cloud-trail-encryption-enabled",
     description: "CloudTrail trails encrypt their log files with a KMS key.",
     resource_types: &["AWS::CloudTrail::Trail"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
-    severity: Severity::Medium,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for CloudTrailEncryptionEnabled {
+impl ItemRule for CloudTrailEncryptionEnabled {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
         match config_str(item, "kmsKeyId").filter(|k| !k.is_empty()) {
-            Some(k) => Ok(Verdict::compliant(format!(
+            Some(k) => Verdict::compliant(format!(
                 "log files are encrypted with {k}"
-            ))),
-            None => Ok(Verdict::non_compliant(
-                "log files are not encrypted with a KMS key (kmsKeyId unset)",
             )),
+            None => Verdict::non_compliant(
+                "log files are not encrypted with a KMS key (kmsKeyId unset)",
+            ),
         }
     }
 }

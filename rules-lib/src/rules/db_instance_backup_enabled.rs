@@ -1,10 +1,10 @@
 //! `db-instance-backup-enabled`: RDS instances keep automated backups.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec};
 
 use super::config_str;
 use super::config_value;
@@ -21,83 +21,87 @@ use super::rds::is_read_replica;
 /// Choice: read replicas are NOT_APPLICABLE unless `checkReadReplicas` is `true`.
 pub struct DbInstanceBackupEnabled;
 
+/// `backupRetentionPeriod`.
+const BACKUP_RETENTION_PERIOD: ParamSpec = ParamSpec::optional(
+        "backupRetentionPeriod",
+        ParamKind::Int,
+        "Exact retention period in days (1-35)",
+    );
+
+/// `backupRetentionMinimum`.
+const BACKUP_RETENTION_MINIMUM: ParamSpec = ParamSpec::optional(
+        "backupRetentionMinimum",
+        ParamKind::Int,
+        "Minimum retention period in days",
+    );
+
+/// `preferredBackupWindow`.
+const PREFERRED_BACKUP_WINDOW: ParamSpec = ParamSpec::optional(
+        "preferredBackupWindow",
+        ParamKind::String,
+        "The backup window, e.g. 03:30-04:00 (UTC)",
+    );
+
+/// `checkReadReplicas`.
+const CHECK_READ_REPLICAS: ParamSpec = ParamSpec::optional(
+        "checkReadReplicas",
+        ParamKind::Bool,
+        "Also check read replicas",
+    );
+
 static SPEC: RuleSpec = RuleSpec {
     name: "db-instance-backup-enabled",
     description:
         "RDS DB instances have automated backups, with the given retention and window when set.",
     resource_types: &["AWS::RDS::DBInstance"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[
-        ParamSpec::optional(
-            "backupRetentionPeriod",
-            ParamKind::Int,
-            "Exact retention period in days (1-35)",
-        ),
-        ParamSpec::optional(
-            "backupRetentionMinimum",
-            ParamKind::Int,
-            "Minimum retention period in days",
-        ),
-        ParamSpec::optional(
-            "preferredBackupWindow",
-            ParamKind::String,
-            "The backup window, e.g. 03:30-04:00 (UTC)",
-        ),
-        ParamSpec::optional(
-            "checkReadReplicas",
-            ParamKind::Bool,
-            "Also check read replicas",
-        ),
-    ],
-    severity: Severity::Medium,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    parameters: &[BACKUP_RETENTION_PERIOD, BACKUP_RETENTION_MINIMUM, PREFERRED_BACKUP_WINDOW, CHECK_READ_REPLICAS],
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for DbInstanceBackupEnabled {
+impl ItemRule for DbInstanceBackupEnabled {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
-        if is_read_replica(item) && params.bool("checkReadReplicas") != Some(true) {
-            return Ok(Verdict::not_applicable(
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
+        if is_read_replica(item) && params.bool(&CHECK_READ_REPLICAS) != Some(true) {
+            return Verdict::not_applicable(
                 "read replica (set checkReadReplicas to true to check it)",
-            ));
+            );
         }
         let days = config_value(item, "backupRetentionPeriod")
             .and_then(|v| v.as_i64())
             .unwrap_or(0);
         if days <= 0 {
-            return Ok(Verdict::non_compliant(
+            return Verdict::non_compliant(
                 "automated backups are disabled (backupRetentionPeriod 0)",
-            ));
+            );
         }
         let mut problems = Vec::new();
-        if let Some(want) = params.int("backupRetentionPeriod") {
+        if let Some(want) = params.int(&BACKUP_RETENTION_PERIOD) {
             if days != want {
                 problems.push(format!("backups are kept {days} days, not {want}"));
             }
         }
-        if let Some(min) = params.int("backupRetentionMinimum") {
+        if let Some(min) = params.int(&BACKUP_RETENTION_MINIMUM) {
             if days < min {
                 problems.push(format!("backups are kept {days} days, fewer than {min}"));
             }
         }
-        if let Some(want) = params.str("preferredBackupWindow") {
+        if let Some(want) = params.str(&PREFERRED_BACKUP_WINDOW) {
             let actual = config_str(item, "preferredBackupWindow").unwrap_or("unset");
             if actual != want {
                 problems.push(format!("the backup window is {actual}, not {want}"));
             }
         }
         if problems.is_empty() {
-            Ok(Verdict::compliant(format!(
+            Verdict::compliant(format!(
                 "automated backups are kept {days} days"
-            )))
+            ))
         } else {
-            Ok(Verdict::non_compliant(problems.join("; ")))
+            Verdict::non_compliant(problems.join("; "))
         }
     }
 }

@@ -1,10 +1,10 @@
 //! `desired-instance-type`: instances are of an allowed type.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 use super::config_str;
 
@@ -17,39 +17,40 @@ use super::config_str;
 /// examples).
 pub struct DesiredInstanceType;
 
+/// `instanceType`.
+const INSTANCE_TYPE: ParamSpec = ParamSpec::required(
+    "instanceType",
+    ParamKind::Csv,
+    "Comma-separated allowed instance types, e.g. t3.micro,m5.large",
+    );
+
 static SPEC: RuleSpec = RuleSpec {
     name: "desired-instance-type",
     description: "EC2 instances are of one of the allowed instance types.",
     resource_types: &["AWS::EC2::Instance"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[ParamSpec::required(
-        "instanceType",
-        ParamKind::Csv,
-        "Comma-separated allowed instance types, e.g. t3.micro,m5.large",
-    )],
+    parameters: &[INSTANCE_TYPE],
     severity: Severity::Low,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for DesiredInstanceType {
+impl ItemRule for DesiredInstanceType {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
-        let allowed = params.list("instanceType").unwrap_or_default();
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
+        let allowed = params.list(&INSTANCE_TYPE).unwrap_or_default();
         match config_str(item, "instanceType") {
             Some(t) if allowed.iter().any(|a| a == t) => {
-                Ok(Verdict::compliant(format!("instance type {t} is allowed")))
+                Verdict::compliant(format!("instance type {t} is allowed"))
             }
-            Some(t) => Ok(Verdict::non_compliant(format!(
+            Some(t) => Verdict::non_compliant(format!(
                 "instance type {t} is not one of {}",
                 allowed.join(", ")
-            ))),
-            None => Ok(Verdict::non_compliant("the item records no instance type")),
+            )),
+            None => Verdict::non_compliant("the item records no instance type"),
         }
     }
 }

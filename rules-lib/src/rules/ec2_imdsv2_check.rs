@@ -1,10 +1,10 @@
 //! `ec2-imdsv2-check`: instances require IMDSv2 (session tokens).
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 use super::config_str;
 
@@ -25,46 +25,47 @@ use super::config_str;
 /// without a new launch, which is why the managed rule does not excuse it).
 pub struct Ec2Imdsv2Check;
 
+/// `treatDisabledEndpointAsCompliant`.
+const TREAT_DISABLED_ENDPOINT_AS_COMPLIANT: ParamSpec = ParamSpec::optional(
+    "treatDisabledEndpointAsCompliant",
+    ParamKind::Bool,
+    "ferrule's looser choice, off by default: an instance with its metadata endpoint disabled is COMPLIANT whatever httpTokens says",
+    );
+
 static SPEC: RuleSpec = RuleSpec {
     name: "ec2-imdsv2-check",
     description: "EC2 instances require IMDSv2 (metadataOptions.httpTokens is required).",
     resource_types: &["AWS::EC2::Instance"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[ParamSpec::optional(
-        "treatDisabledEndpointAsCompliant",
-        ParamKind::Bool,
-        "ferrule's looser choice, off by default: an instance with its metadata endpoint disabled is COMPLIANT whatever httpTokens says",
-    )],
+    parameters: &[TREAT_DISABLED_ENDPOINT_AS_COMPLIANT],
     severity: Severity::High,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for Ec2Imdsv2Check {
+impl ItemRule for Ec2Imdsv2Check {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
-        if params.bool("treatDisabledEndpointAsCompliant") == Some(true)
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
+        if params.bool(&TREAT_DISABLED_ENDPOINT_AS_COMPLIANT) == Some(true)
             && config_str(item, "metadataOptions.httpEndpoint") == Some("disabled")
         {
-            return Ok(Verdict::compliant(
+            return Verdict::compliant(
                 "the instance metadata endpoint is disabled",
-            ));
+            );
         }
         match config_str(item, "metadataOptions.httpTokens") {
-            Some("required") => Ok(Verdict::compliant(
+            Some("required") => Verdict::compliant(
                 "IMDSv2 is required (httpTokens required)",
-            )),
-            Some(other) => Ok(Verdict::non_compliant(format!(
+            ),
+            Some(other) => Verdict::non_compliant(format!(
                 "httpTokens is {other}: IMDSv1 requests are accepted"
-            ))),
-            None => Ok(Verdict::non_compliant(
-                "the item records no metadataOptions, so IMDSv2 cannot be shown to be required",
             )),
+            None => Verdict::non_compliant(
+                "the item records no metadataOptions, so IMDSv2 cannot be shown to be required",
+            ),
         }
     }
 }
@@ -82,10 +83,9 @@ mod tests {
         .unwrap();
         let (p, _) =
             Params::parse(SPEC.name, SPEC.parameters, params.as_object().unwrap()).unwrap();
-        Ec2Imdsv2Check
-            .evaluate(&item, &p)
+        crate::engine::evaluate_item(&Ec2Imdsv2Check, &item, &p, crate::Timestamp::now())
             .unwrap()
-            .compliance
+            .compliance_type
             .as_str()
             .to_string()
     }

@@ -2,11 +2,11 @@
 
 use serde_json::Value;
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 use super::config_str;
 
@@ -23,21 +23,18 @@ static SPEC: RuleSpec = RuleSpec {
     name: "ec2-instance-no-public-ip",
     description: "EC2 instances have no public IPv4 address.",
     resource_types: &["AWS::EC2::Instance"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
     severity: Severity::High,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for Ec2InstanceNoPublicIp {
+impl ItemRule for Ec2InstanceNoPublicIp {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
         let mut ips: Vec<String> = config_str(item, "publicIpAddress")
             .filter(|s| !s.is_empty())
             .map(str::to_string)
@@ -57,14 +54,14 @@ impl Rule for Ec2InstanceNoPublicIp {
             }
         }
         if ips.is_empty() {
-            Ok(Verdict::compliant(
+            Verdict::compliant(
                 "the instance has no public IPv4 address",
-            ))
+            )
         } else {
-            Ok(Verdict::non_compliant(format!(
+            Verdict::non_compliant(format!(
                 "the instance has public IPv4 address {}",
                 ips.join(", ")
-            )))
+            ))
         }
     }
 }

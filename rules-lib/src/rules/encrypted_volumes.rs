@@ -1,13 +1,12 @@
 //! `encrypted-volumes`: attached EBS volumes are encrypted, optionally with given keys.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::kms::key_matches;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::EbsVolume;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
-use super::{as_bool, config_str, config_value};
 
 /// `encrypted-volumes` (AWS managed rule ENCRYPTED_VOLUMES).
 ///
@@ -23,63 +22,55 @@ use super::{as_bool, config_str, config_value};
 ///   means what it means for the managed rule).
 pub struct EncryptedVolumes;
 
+/// `kmsId`.
+const KMS_ID: ParamSpec = ParamSpec::optional(
+    "kmsId",
+    ParamKind::Csv,
+    "ID or ARN of the KMS key the volumes must be encrypted with (comma-separated for several)",
+);
+
 static SPEC: RuleSpec = RuleSpec {
     name: "encrypted-volumes",
     description: "Attached EBS volumes are encrypted, with the given KMS key when kmsId is set.",
     resource_types: &["AWS::EC2::Volume"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[ParamSpec {
-        name: "kmsId",
-        kind: ParamKind::Csv,
-        required: false,
-        default: None,
-        description: "ID or ARN of the KMS key the volumes must be encrypted with (comma-separated for several)",
-    }],
+    parameters: &[KMS_ID],
     severity: Severity::High,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for EncryptedVolumes {
+impl ItemRule for EncryptedVolumes {
+    type View = EbsVolume;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
-        let attached = config_value(item, "attachments")
-            .and_then(|a| a.as_array())
-            .is_some_and(|a| !a.is_empty())
-            || config_str(item, "state") == Some("in-use");
-        if !attached {
-            return Ok(Verdict::not_applicable(
+    fn judge(&self, _item: &ConfigurationItem, volume: &EbsVolume, params: &Params) -> Verdict {
+        if !volume.is_attached() {
+            return Verdict::not_applicable(
                 "the volume is not attached to an instance",
-            ));
+            );
         }
-        let encrypted = config_value(item, "encrypted")
-            .and_then(as_bool)
-            .unwrap_or(false);
-        if !encrypted {
-            return Ok(Verdict::non_compliant(
+        if volume.encrypted != Some(true) {
+            return Verdict::non_compliant(
                 "the attached volume is not encrypted",
-            ));
+            );
         }
-        let Some(keys) = params.list("kmsId").filter(|k| !k.is_empty()) else {
-            return Ok(Verdict::compliant("the volume is encrypted"));
+        let Some(keys) = params.list(&KMS_ID).filter(|k| !k.is_empty()) else {
+            return Verdict::compliant("the volume is encrypted");
         };
-        match config_str(item, "kmsKeyId") {
+        match volume.kms_key_id.as_deref() {
             Some(actual) if keys.iter().any(|k| key_matches(k, actual)) => {
-                Ok(Verdict::compliant(format!("the volume is encrypted with the required KMS key {actual}")))
+                Verdict::compliant(format!("the volume is encrypted with the required KMS key {actual}"))
             }
-            Some(actual) => Ok(Verdict::non_compliant(format!(
+            Some(actual) => Verdict::non_compliant(format!(
                 "the volume is encrypted with KMS key {actual}, not with kmsId {}",
                 keys.join(", ")
-            ))),
-            None => Ok(Verdict::non_compliant(format!(
+            )),
+            None => Verdict::non_compliant(format!(
                 "the volume is encrypted but its item records no KMS key, so kmsId {} cannot be confirmed",
                 keys.join(", ")
-            ))),
+            )),
         }
     }
 }

@@ -4,11 +4,8 @@ use crate::config_api::BoxFuture;
 use crate::error::RuleError;
 use crate::evaluation::{Evaluation, Verdict};
 use crate::iam_api::{IamApi, PasswordPolicy};
-use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Frequency, PeriodicContext, Rule, RuleSpec, Severity, Trigger};
-
-use super::iam_account::{account_evaluation, iam_client, periodic_only, ACCOUNT};
+use crate::rule::{AccountContext, AccountRule, Rule, RuleKind, RuleSpec, ACCOUNT};
 
 /// `iam-password-policy` (AWS managed rule IAM_PASSWORD_POLICY).
 ///
@@ -24,61 +21,70 @@ use super::iam_account::{account_evaluation, iam_client, periodic_only, ACCOUNT}
 /// means "not required", never "must be off".
 pub struct IamPasswordPolicy;
 
+/// `RequireUppercaseCharacters`.
+const REQUIRE_UPPERCASE_CHARACTERS: ParamSpec = ParamSpec::optional(
+        "RequireUppercaseCharacters",
+        ParamKind::Bool,
+        "Require at least one uppercase letter",
+    )
+    .with_default("true");
+
+/// `RequireLowercaseCharacters`.
+const REQUIRE_LOWERCASE_CHARACTERS: ParamSpec = ParamSpec::optional(
+        "RequireLowercaseCharacters",
+        ParamKind::Bool,
+        "Require at least one lowercase letter",
+    )
+    .with_default("true");
+
+/// `RequireSymbols`.
+const REQUIRE_SYMBOLS: ParamSpec = ParamSpec::optional(
+        "RequireSymbols",
+        ParamKind::Bool,
+        "Require at least one symbol",
+    )
+    .with_default("true");
+
+/// `RequireNumbers`.
+const REQUIRE_NUMBERS: ParamSpec = ParamSpec::optional(
+        "RequireNumbers",
+        ParamKind::Bool,
+        "Require at least one number",
+    )
+    .with_default("true");
+
+/// `MinimumPasswordLength`.
+const MINIMUM_PASSWORD_LENGTH: ParamSpec = ParamSpec::optional(
+        "MinimumPasswordLength",
+        ParamKind::Int,
+        "Minimum password length",
+    )
+    .with_default("14");
+
+/// `PasswordReusePrevention`.
+const PASSWORD_REUSE_PREVENTION: ParamSpec = ParamSpec::optional(
+        "PasswordReusePrevention",
+        ParamKind::Int,
+        "Number of previous passwords that cannot be reused",
+    )
+    .with_default("24");
+
+/// `MaxPasswordAge`.
+const MAX_PASSWORD_AGE: ParamSpec = ParamSpec::optional(
+        "MaxPasswordAge",
+        ParamKind::Int,
+        "Days before a password must be changed",
+    )
+    .with_default("90");
+
 static SPEC: RuleSpec = RuleSpec {
     name: "iam-password-policy",
     description:
         "The account password policy meets the required complexity, length, reuse and age settings.",
     resource_types: &[ACCOUNT],
-    trigger: Trigger::Periodic,
-    maximum_frequency: Some(Frequency::TwentyFourHours),
-    parameters: &[
-        ParamSpec::optional(
-            "RequireUppercaseCharacters",
-            ParamKind::Bool,
-            "Require at least one uppercase letter",
-        )
-        .with_default("true"),
-        ParamSpec::optional(
-            "RequireLowercaseCharacters",
-            ParamKind::Bool,
-            "Require at least one lowercase letter",
-        )
-        .with_default("true"),
-        ParamSpec::optional(
-            "RequireSymbols",
-            ParamKind::Bool,
-            "Require at least one symbol",
-        )
-        .with_default("true"),
-        ParamSpec::optional(
-            "RequireNumbers",
-            ParamKind::Bool,
-            "Require at least one number",
-        )
-        .with_default("true"),
-        ParamSpec::optional(
-            "MinimumPasswordLength",
-            ParamKind::Int,
-            "Minimum password length",
-        )
-        .with_default("14"),
-        ParamSpec::optional(
-            "PasswordReusePrevention",
-            ParamKind::Int,
-            "Number of previous passwords that cannot be reused",
-        )
-        .with_default("24"),
-        ParamSpec::optional(
-            "MaxPasswordAge",
-            ParamKind::Int,
-            "Days before a password must be changed",
-        )
-        .with_default("90"),
-    ],
-    severity: Severity::Medium,
+    parameters: &[REQUIRE_UPPERCASE_CHARACTERS, REQUIRE_LOWERCASE_CHARACTERS, REQUIRE_SYMBOLS, REQUIRE_NUMBERS, MINIMUM_PASSWORD_LENGTH, PASSWORD_REUSE_PREVENTION, MAX_PASSWORD_AGE],
     permissions: &["iam:GetAccountPasswordPolicy"],
-    memory_mb: 256,
-    timeout_seconds: 300,
+    ..RuleSpec::PERIODIC
 };
 
 /// The verdict for a policy (or none) under the parameters.
@@ -88,27 +94,27 @@ pub(crate) fn judge_policy(policy: Option<&PasswordPolicy>, params: &Params) -> 
     };
     let mut problems = Vec::new();
     for (param, actual) in [
-        ("RequireUppercaseCharacters", p.require_uppercase),
-        ("RequireLowercaseCharacters", p.require_lowercase),
-        ("RequireSymbols", p.require_symbols),
-        ("RequireNumbers", p.require_numbers),
+        (&REQUIRE_UPPERCASE_CHARACTERS, p.require_uppercase),
+        (&REQUIRE_LOWERCASE_CHARACTERS, p.require_lowercase),
+        (&REQUIRE_SYMBOLS, p.require_symbols),
+        (&REQUIRE_NUMBERS, p.require_numbers),
     ] {
         if params.bool(param) == Some(true) && !actual {
-            problems.push(format!("{param} is off"));
+            problems.push(format!("{} is off", param.name));
         }
     }
     for (param, actual) in [
-        ("MinimumPasswordLength", p.minimum_length),
-        ("PasswordReusePrevention", p.reuse_prevention),
+        (&MINIMUM_PASSWORD_LENGTH, p.minimum_length),
+        (&PASSWORD_REUSE_PREVENTION, p.reuse_prevention),
     ] {
         if let Some(min) = params.int(param) {
             let a = actual.unwrap_or(0);
             if a < min {
-                problems.push(format!("{param} is {a}, below {min}"));
+                problems.push(format!("{} is {a}, below {min}", param.name));
             }
         }
     }
-    if let Some(max) = params.int("MaxPasswordAge") {
+    if let Some(max) = params.int(&MAX_PASSWORD_AGE) {
         match p.max_age {
             Some(a) if a <= max => {}
             Some(a) => problems.push(format!("MaxPasswordAge is {a} days, above {max}")),
@@ -133,19 +139,18 @@ impl Rule for IamPasswordPolicy {
         &SPEC
     }
 
-    fn evaluate(&self, _item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
-        Ok(periodic_only())
+    fn kind(&self) -> RuleKind<'_> {
+        RuleKind::Account(self)
     }
+}
 
-    fn evaluate_periodic<'a>(
+impl AccountRule for IamPasswordPolicy {
+    fn judge<'a>(
         &'a self,
-        ctx: &'a PeriodicContext<'a>,
+        ctx: &'a AccountContext<'a>,
         params: &'a Params,
     ) -> BoxFuture<'a, Result<Vec<Evaluation>, RuleError>> {
-        Box::pin(async move {
-            let iam = iam_client(ctx)?;
-            Ok(vec![account_evaluation(ctx, judge(&iam, params).await?)?])
-        })
+        Box::pin(async move { Ok(vec![ctx.account_evaluation(judge(ctx.iam()?, params).await?)?]) })
     }
 }
 

@@ -3,12 +3,12 @@
 
 use serde_json::Value;
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::policy::PolicyDocument;
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 use super::{as_bool, config_str, config_value};
 
@@ -29,28 +29,25 @@ static SPEC: RuleSpec = RuleSpec {
     name: "iam-policy-no-statements-with-admin-access",
     description: "Customer-managed IAM policies do not allow every action on every resource.",
     resource_types: &["AWS::IAM::Policy"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
     severity: Severity::Critical,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for IamPolicyNoStatementsWithAdminAccess {
+impl ItemRule for IamPolicyNoStatementsWithAdminAccess {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
         let arn = config_str(item, "arn")
             .or(item.arn.as_deref())
             .unwrap_or("");
         if arn.contains(":iam::aws:policy/") {
-            return Ok(Verdict::not_applicable(
+            return Verdict::not_applicable(
                 "AWS managed policies are not checked",
-            ));
+            );
         }
         let versions = match config_value(item, "policyVersionList") {
             Some(Value::Array(v)) => v.as_slice(),
@@ -69,25 +66,25 @@ impl Rule for IamPolicyNoStatementsWithAdminAccess {
             .and_then(|v| v.get("document"))
             .filter(|d| !d.is_null())
         else {
-            return Ok(Verdict::non_compliant(
+            return Verdict::non_compliant(
                 "the item carries no default policy version document to check",
-            ));
+            );
         };
         match PolicyDocument::from_value(document) {
-            Err(e) => Ok(Verdict::non_compliant(format!(
+            Err(e) => Verdict::non_compliant(format!(
                 "the default policy version cannot be read: {e}"
-            ))),
+            )),
             Ok(doc) => {
                 let admin = doc.admin_statements();
                 if admin.is_empty() {
-                    Ok(Verdict::compliant(
+                    Verdict::compliant(
                         "no statement allows every action on every resource",
-                    ))
+                    )
                 } else {
-                    Ok(Verdict::non_compliant(format!(
+                    Verdict::non_compliant(format!(
                         "statement {} allows \"*\" actions on \"*\" resources",
                         admin.join(", ")
-                    )))
+                    ))
                 }
             }
         }

@@ -4,11 +4,8 @@ use crate::config_api::BoxFuture;
 use crate::error::RuleError;
 use crate::evaluation::{Evaluation, Verdict};
 use crate::iam_api::IamApi;
-use crate::item::ConfigurationItem;
 use crate::params::Params;
-use crate::rule::{Frequency, PeriodicContext, Rule, RuleSpec, Severity, Trigger};
-
-use super::iam_account::{account_evaluation, iam_client, periodic_only, ACCOUNT};
+use crate::rule::{AccountContext, AccountRule, Rule, RuleKind, RuleSpec, Severity, ACCOUNT};
 
 /// `iam-root-access-key-check` (AWS managed rule IAM_ROOT_ACCESS_KEY_CHECK).
 ///
@@ -21,13 +18,9 @@ static SPEC: RuleSpec = RuleSpec {
     name: "iam-root-access-key-check",
     description: "The root user has no access keys.",
     resource_types: &[ACCOUNT],
-    trigger: Trigger::Periodic,
-    maximum_frequency: Some(Frequency::TwentyFourHours),
-    parameters: &[],
     severity: Severity::Critical,
     permissions: &["iam:GetAccountSummary"],
-    memory_mb: 256,
-    timeout_seconds: 300,
+    ..RuleSpec::PERIODIC
 };
 
 /// The verdict from IAM's answer.
@@ -47,19 +40,18 @@ impl Rule for IamRootAccessKeyCheck {
         &SPEC
     }
 
-    fn evaluate(&self, _item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
-        Ok(periodic_only())
+    fn kind(&self) -> RuleKind<'_> {
+        RuleKind::Account(self)
     }
+}
 
-    fn evaluate_periodic<'a>(
+impl AccountRule for IamRootAccessKeyCheck {
+    fn judge<'a>(
         &'a self,
-        ctx: &'a PeriodicContext<'a>,
+        ctx: &'a AccountContext<'a>,
         _params: &'a Params,
     ) -> BoxFuture<'a, Result<Vec<Evaluation>, RuleError>> {
-        Box::pin(async move {
-            let iam = iam_client(ctx)?;
-            Ok(vec![account_evaluation(ctx, judge(&iam).await?)?])
-        })
+        Box::pin(async move { Ok(vec![ctx.account_evaluation(judge(ctx.iam()?).await?)?]) })
     }
 }
 

@@ -4,11 +4,9 @@ use crate::config_api::BoxFuture;
 use crate::error::RuleError;
 use crate::evaluation::{Evaluation, Verdict};
 use crate::iam_api::IamApi;
-use crate::item::{ConfigurationItem, Timestamp};
+use crate::item::Timestamp;
 use crate::params::Params;
-use crate::rule::{Frequency, PeriodicContext, Rule, RuleSpec, Severity, Trigger};
-
-use super::iam_account::{iam_client, periodic_only};
+use crate::rule::{AccountContext, AccountRule, Rule, RuleKind, RuleSpec, Severity};
 
 /// `iam-user-mfa-enabled` (AWS managed rule IAM_USER_MFA_ENABLED).
 ///
@@ -24,13 +22,9 @@ static SPEC: RuleSpec = RuleSpec {
     name: "iam-user-mfa-enabled",
     description: "Every IAM user has an MFA device.",
     resource_types: &["AWS::IAM::User"],
-    trigger: Trigger::Periodic,
-    maximum_frequency: Some(Frequency::TwentyFourHours),
-    parameters: &[],
     severity: Severity::High,
     permissions: &["iam:ListUsers", "iam:ListMFADevices"],
-    memory_mb: 256,
-    timeout_seconds: 300,
+    ..RuleSpec::PERIODIC
 };
 
 /// One evaluation per user.
@@ -59,16 +53,18 @@ impl Rule for IamUserMfaEnabled {
         &SPEC
     }
 
-    fn evaluate(&self, _item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
-        Ok(periodic_only())
+    fn kind(&self) -> RuleKind<'_> {
+        RuleKind::Account(self)
     }
+}
 
-    fn evaluate_periodic<'a>(
+impl AccountRule for IamUserMfaEnabled {
+    fn judge<'a>(
         &'a self,
-        ctx: &'a PeriodicContext<'a>,
+        ctx: &'a AccountContext<'a>,
         _params: &'a Params,
     ) -> BoxFuture<'a, Result<Vec<Evaluation>, RuleError>> {
-        Box::pin(async move { judge(&iam_client(ctx)?, ctx.ordering_timestamp).await })
+        Box::pin(async move { judge(ctx.iam()?, ctx.at).await })
     }
 }
 

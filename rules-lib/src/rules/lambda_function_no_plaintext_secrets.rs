@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 use super::config_value;
 
@@ -48,13 +48,8 @@ static SPEC: RuleSpec = RuleSpec {
     name: "lambda-function-no-plaintext-secrets",
     description: "Lambda environment variables that look like secrets hold references (Secrets Manager, SSM), not values.",
     resource_types: &["AWS::Lambda::Function"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
     severity: Severity::High,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
 const SECRET_WORDS: &[&str] = &[
@@ -243,16 +238,18 @@ pub(crate) fn is_reference(value: &str) -> bool {
             && v.trim_matches('/').contains('/'))
 }
 
-impl Rule for LambdaFunctionNoPlaintextSecrets {
+impl ItemRule for LambdaFunctionNoPlaintextSecrets {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
         let Some(Value::Object(vars)) = config_value(item, "environment.variables") else {
-            return Ok(Verdict::compliant(
+            return Verdict::compliant(
                 "the function has no environment variables",
-            ));
+            );
         };
         let mut found: Vec<&str> = vars
             .iter()
@@ -265,14 +262,14 @@ impl Rule for LambdaFunctionNoPlaintextSecrets {
             .collect();
         found.sort_unstable();
         if found.is_empty() {
-            Ok(Verdict::compliant(
+            Verdict::compliant(
                 "no environment variable holds a literal secret",
-            ))
+            )
         } else {
-            Ok(Verdict::non_compliant(format!(
+            Verdict::non_compliant(format!(
                 "environment variables {} hold literal values; store them in Secrets Manager or SSM Parameter Store and pass the ARN",
                 found.join(", ")
-            )))
+            ))
         }
     }
 }

@@ -3,12 +3,12 @@
 
 use serde_json::Value;
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::policy::{Effect, PolicyDocument};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 /// `lambda-function-public-access-prohibited` (AWS managed rule
 /// LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED).
@@ -27,35 +27,32 @@ static SPEC: RuleSpec = RuleSpec {
     name: "lambda-function-public-access-prohibited",
     description: "Lambda function resource policies do not allow public invocation.",
     resource_types: &["AWS::Lambda::Function"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
     severity: Severity::Critical,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for LambdaFunctionPublicAccessProhibited {
+impl ItemRule for LambdaFunctionPublicAccessProhibited {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
         let Some(policy) = item
             .supplementary("Policy")
             .filter(|p| !matches!(p, Value::String(s) if s.is_empty()))
         else {
-            return Ok(Verdict::compliant(
+            return Verdict::compliant(
                 "the function has no resource-based policy",
-            ));
+            );
         };
         let doc = match PolicyDocument::from_value(policy) {
             Ok(d) => d,
             Err(e) => {
-                return Ok(Verdict::non_compliant(format!(
+                return Verdict::non_compliant(format!(
                     "the function policy cannot be read: {e}"
-                )))
+                ))
             }
         };
         let mut problems: Vec<String> = doc
@@ -91,11 +88,11 @@ impl Rule for LambdaFunctionPublicAccessProhibited {
             }
         }
         if problems.is_empty() {
-            Ok(Verdict::compliant(
+            Verdict::compliant(
                 "the function policy grants no public access",
-            ))
+            )
         } else {
-            Ok(Verdict::non_compliant(problems.join("; ")))
+            Verdict::non_compliant(problems.join("; "))
         }
     }
 }

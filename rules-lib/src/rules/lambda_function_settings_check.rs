@@ -1,12 +1,11 @@
 //! `lambda-function-settings-check`: runtime, role, timeout and memory size as expected.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::LambdaFunction;
+use crate::rule::{ItemRule, RuleSpec};
 
-use super::{config_str, config_value};
 
 /// `lambda-function-settings-check` (AWS managed rule LAMBDA_FUNCTION_SETTINGS_CHECK).
 ///
@@ -25,47 +24,32 @@ use super::{config_str, config_value};
 /// - The annotation lists every setting that differs, not only the first.
 pub struct LambdaFunctionSettingsCheck;
 
+/// `runtime`.
+const RUNTIME: ParamSpec = ParamSpec::required(
+    "runtime",
+    ParamKind::Csv,
+    "Comma-separated list of allowed runtimes, e.g. python3.12,nodejs20.x",
+);
+/// `role`.
+const ROLE: ParamSpec = ParamSpec::optional(
+    "role",
+    ParamKind::String,
+    "The execution role, as a role name or role ARN",
+);
+/// `timeout`.
+const TIMEOUT: ParamSpec =
+    ParamSpec::optional("timeout", ParamKind::Int, "Timeout in seconds").with_default("3");
+/// `memorySize`.
+const MEMORY_SIZE: ParamSpec =
+    ParamSpec::optional("memorySize", ParamKind::Int, "Memory size in MB").with_default("128");
+
 static SPEC: RuleSpec = RuleSpec {
     name: "lambda-function-settings-check",
     description:
         "Lambda functions use an allowed runtime and the expected role, timeout and memory size.",
     resource_types: &["AWS::Lambda::Function"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[
-        ParamSpec {
-            name: "runtime",
-            kind: ParamKind::Csv,
-            required: true,
-            default: None,
-            description: "Comma-separated list of allowed runtimes, e.g. python3.12,nodejs20.x",
-        },
-        ParamSpec {
-            name: "role",
-            kind: ParamKind::String,
-            required: false,
-            default: None,
-            description: "The execution role, as a role name or role ARN",
-        },
-        ParamSpec {
-            name: "timeout",
-            kind: ParamKind::Int,
-            required: false,
-            default: Some("3"),
-            description: "Timeout in seconds",
-        },
-        ParamSpec {
-            name: "memorySize",
-            kind: ParamKind::Int,
-            required: false,
-            default: Some("128"),
-            description: "Memory size in MB",
-        },
-    ],
-    severity: Severity::Medium,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    parameters: &[RUNTIME, ROLE, TIMEOUT, MEMORY_SIZE],
+    ..RuleSpec::CHANGE
 };
 
 fn role_matches(expected: &str, actual_arn: &str) -> bool {
@@ -80,20 +64,22 @@ fn role_matches(expected: &str, actual_arn: &str) -> bool {
         .unwrap_or(expected)
 }
 
-impl Rule for LambdaFunctionSettingsCheck {
+impl ItemRule for LambdaFunctionSettingsCheck {
+    type View = LambdaFunction;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
-        if config_str(item, "packageType") == Some("Image") {
-            return Ok(Verdict::not_applicable(
+    fn judge(&self, _item: &ConfigurationItem, f: &LambdaFunction, params: &Params) -> Verdict {
+        if f.is_image() {
+            return Verdict::not_applicable(
                 "container-image functions have no runtime setting",
-            ));
+            );
         }
         let mut problems = Vec::new();
-        if let Some(allowed) = params.list("runtime") {
-            match config_str(item, "runtime") {
+        if let Some(allowed) = params.list(&RUNTIME) {
+            match f.runtime.as_deref() {
                 Some(rt) if allowed.iter().any(|a| a == rt) => {}
                 Some(rt) => {
                     problems.push(format!("runtime {rt} is not one of {}", allowed.join(", ")))
@@ -104,8 +90,8 @@ impl Rule for LambdaFunctionSettingsCheck {
                 )),
             }
         }
-        if let Some(expected) = params.str("role") {
-            let actual = config_str(item, "role").unwrap_or("");
+        if let Some(expected) = params.str(&ROLE) {
+            let actual = f.role.as_deref().unwrap_or("");
             if !role_matches(expected, actual) {
                 problems.push(format!(
                     "role is {} not {expected}",
@@ -113,9 +99,10 @@ impl Rule for LambdaFunctionSettingsCheck {
                 ));
             }
         }
-        for (param, field) in [("timeout", "timeout"), ("memorySize", "memorySize")] {
+        for (param, actual) in [(&TIMEOUT, f.timeout), (&MEMORY_SIZE, f.memory_size)] {
+            let field = param.name;
             if let Some(expected) = params.int(param) {
-                match config_value(item, field).and_then(|v| v.as_i64()) {
+                match actual {
                     Some(actual) if actual == expected => {}
                     Some(actual) => problems.push(format!("{field} is {actual} not {expected}")),
                     None => problems.push(format!("{field} is not recorded (expected {expected})")),
@@ -123,11 +110,11 @@ impl Rule for LambdaFunctionSettingsCheck {
             }
         }
         if problems.is_empty() {
-            Ok(Verdict::compliant(
+            Verdict::compliant(
                 "runtime, role, timeout and memory size are as expected",
-            ))
+            )
         } else {
-            Ok(Verdict::non_compliant(problems.join("; ")))
+            Verdict::non_compliant(problems.join("; "))
         }
     }
 }

@@ -1,10 +1,10 @@
 //! `rds-instance-public-access-check`: RDS instances are not publicly accessible.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 use super::{as_bool, config_value};
 
@@ -17,29 +17,26 @@ static SPEC: RuleSpec = RuleSpec {
     name: "rds-instance-public-access-check",
     description: "RDS DB instances are not publicly accessible.",
     resource_types: &["AWS::RDS::DBInstance"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
     severity: Severity::Critical,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for RdsInstancePublicAccessCheck {
+impl ItemRule for RdsInstancePublicAccessCheck {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
         if config_value(item, "publiclyAccessible").and_then(as_bool) == Some(true) {
-            Ok(Verdict::non_compliant(
+            Verdict::non_compliant(
                 "the DB instance is publicly accessible",
-            ))
+            )
         } else {
-            Ok(Verdict::compliant(
+            Verdict::compliant(
                 "the DB instance is not publicly accessible",
-            ))
+            )
         }
     }
 }

@@ -1,10 +1,10 @@
 //! `rds-multi-az-support`: RDS instances run in several Availability Zones.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec};
 
 use super::rds::{engine, is_cluster_engine, is_read_replica};
 use super::{as_bool, config_value};
@@ -21,36 +21,32 @@ static SPEC: RuleSpec = RuleSpec {
     name: "rds-multi-az-support",
     description: "RDS DB instances have Multi-AZ enabled.",
     resource_types: &["AWS::RDS::DBInstance"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
-    severity: Severity::Medium,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for RdsMultiAzSupport {
+impl ItemRule for RdsMultiAzSupport {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
         if is_cluster_engine(item) {
-            return Ok(Verdict::not_applicable(format!(
+            return Verdict::not_applicable(format!(
                 "{} instances get their availability from the cluster",
                 engine(item)
-            )));
-        }
-        if is_read_replica(item) {
-            return Ok(Verdict::not_applicable(
-                "read replicas are not checked for Multi-AZ",
             ));
         }
+        if is_read_replica(item) {
+            return Verdict::not_applicable(
+                "read replicas are not checked for Multi-AZ",
+            );
+        }
         if config_value(item, "multiAZ").and_then(as_bool) == Some(true) {
-            Ok(Verdict::compliant("Multi-AZ is enabled"))
+            Verdict::compliant("Multi-AZ is enabled")
         } else {
-            Ok(Verdict::non_compliant("Multi-AZ is not enabled"))
+            Verdict::non_compliant("Multi-AZ is not enabled")
         }
     }
 }

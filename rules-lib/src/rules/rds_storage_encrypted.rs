@@ -1,11 +1,11 @@
 //! `rds-storage-encrypted`: RDS storage is encrypted, optionally with a given key.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::kms::key_matches;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 use super::{as_bool, config_str, config_value};
 
@@ -17,46 +17,47 @@ use super::{as_bool, config_str, config_value};
 /// Choice: `kmsKeyId` matches by key ID or key ARN (see [`crate::kms`]).
 pub struct RdsStorageEncrypted;
 
+/// `kmsKeyId`.
+const KMS_KEY_ID: ParamSpec = ParamSpec::optional(
+    "kmsKeyId",
+    ParamKind::String,
+    "ID or ARN of the KMS key the storage must be encrypted with",
+    );
+
 static SPEC: RuleSpec = RuleSpec {
     name: "rds-storage-encrypted",
     description:
         "RDS DB instances have encrypted storage, with the given KMS key when kmsKeyId is set.",
     resource_types: &["AWS::RDS::DBInstance"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[ParamSpec::optional(
-        "kmsKeyId",
-        ParamKind::String,
-        "ID or ARN of the KMS key the storage must be encrypted with",
-    )],
+    parameters: &[KMS_KEY_ID],
     severity: Severity::High,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for RdsStorageEncrypted {
+impl ItemRule for RdsStorageEncrypted {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
         if config_value(item, "storageEncrypted").and_then(as_bool) != Some(true) {
-            return Ok(Verdict::non_compliant("storage is not encrypted"));
+            return Verdict::non_compliant("storage is not encrypted");
         }
-        let Some(want) = params.str("kmsKeyId") else {
-            return Ok(Verdict::compliant("storage is encrypted"));
+        let Some(want) = params.str(&KMS_KEY_ID) else {
+            return Verdict::compliant("storage is encrypted");
         };
         match config_str(item, "kmsKeyId") {
-            Some(actual) if key_matches(want, actual) => Ok(Verdict::compliant(format!(
+            Some(actual) if key_matches(want, actual) => Verdict::compliant(format!(
                 "storage is encrypted with {actual}"
-            ))),
-            Some(actual) => Ok(Verdict::non_compliant(format!(
+            )),
+            Some(actual) => Verdict::non_compliant(format!(
                 "storage is encrypted with {actual}, not with kmsKeyId {want}"
-            ))),
-            None => Ok(Verdict::non_compliant(format!(
+            )),
+            None => Verdict::non_compliant(format!(
                 "storage is encrypted but the item records no KMS key (kmsKeyId {want})"
-            ))),
+            )),
         }
     }
 }

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 /// `required-tags` (AWS managed rule REQUIRED_TAGS).
 ///
@@ -23,6 +23,50 @@ use crate::rule::{Rule, RuleSpec, Severity, Trigger};
 /// ignored, as by the managed rule. This rule is change-triggered only: BatchGetResourceConfig
 /// returns no tags, so a periodic sweep through it could not judge tags.
 pub struct RequiredTags;
+
+/// `tag1Key`.
+const TAG1_KEY: ParamSpec = ParamSpec::required(
+        "tag1Key",
+        ParamKind::String,
+        "A tag key every resource must have",
+    );
+
+/// `tag1Value`.
+const TAG1_VALUE: ParamSpec = ParamSpec::optional(
+        "tag1Value",
+        ParamKind::Csv,
+        "Allowed values of tag1Key (comma-separated)",
+    );
+
+/// `tag2Key`.
+const TAG2_KEY: ParamSpec = ParamSpec::optional("tag2Key", ParamKind::String, "A second required tag key");
+
+/// `tag2Value`.
+const TAG2_VALUE: ParamSpec = ParamSpec::optional("tag2Value", ParamKind::Csv, "Allowed values of tag2Key");
+
+/// `tag3Key`.
+const TAG3_KEY: ParamSpec = ParamSpec::optional("tag3Key", ParamKind::String, "A third required tag key");
+
+/// `tag3Value`.
+const TAG3_VALUE: ParamSpec = ParamSpec::optional("tag3Value", ParamKind::Csv, "Allowed values of tag3Key");
+
+/// `tag4Key`.
+const TAG4_KEY: ParamSpec = ParamSpec::optional("tag4Key", ParamKind::String, "A fourth required tag key");
+
+/// `tag4Value`.
+const TAG4_VALUE: ParamSpec = ParamSpec::optional("tag4Value", ParamKind::Csv, "Allowed values of tag4Key");
+
+/// `tag5Key`.
+const TAG5_KEY: ParamSpec = ParamSpec::optional("tag5Key", ParamKind::String, "A fifth required tag key");
+
+/// `tag5Value`.
+const TAG5_VALUE: ParamSpec = ParamSpec::optional("tag5Value", ParamKind::Csv, "Allowed values of tag5Key");
+
+/// `tag6Key`.
+const TAG6_KEY: ParamSpec = ParamSpec::optional("tag6Key", ParamKind::String, "A sixth required tag key");
+
+/// `tag6Value`.
+const TAG6_VALUE: ParamSpec = ParamSpec::optional("tag6Value", ParamKind::Csv, "Allowed values of tag6Key");
 
 static SPEC: RuleSpec = RuleSpec {
     name: "required-tags",
@@ -64,43 +108,18 @@ static SPEC: RuleSpec = RuleSpec {
         "AWS::SNS::Topic",
         "AWS::SQS::Queue",
     ],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[
-        ParamSpec::required(
-            "tag1Key",
-            ParamKind::String,
-            "A tag key every resource must have",
-        ),
-        ParamSpec::optional(
-            "tag1Value",
-            ParamKind::Csv,
-            "Allowed values of tag1Key (comma-separated)",
-        ),
-        ParamSpec::optional("tag2Key", ParamKind::String, "A second required tag key"),
-        ParamSpec::optional("tag2Value", ParamKind::Csv, "Allowed values of tag2Key"),
-        ParamSpec::optional("tag3Key", ParamKind::String, "A third required tag key"),
-        ParamSpec::optional("tag3Value", ParamKind::Csv, "Allowed values of tag3Key"),
-        ParamSpec::optional("tag4Key", ParamKind::String, "A fourth required tag key"),
-        ParamSpec::optional("tag4Value", ParamKind::Csv, "Allowed values of tag4Key"),
-        ParamSpec::optional("tag5Key", ParamKind::String, "A fifth required tag key"),
-        ParamSpec::optional("tag5Value", ParamKind::Csv, "Allowed values of tag5Key"),
-        ParamSpec::optional("tag6Key", ParamKind::String, "A sixth required tag key"),
-        ParamSpec::optional("tag6Value", ParamKind::Csv, "Allowed values of tag6Key"),
-    ],
+    parameters: &[TAG1_KEY, TAG1_VALUE, TAG2_KEY, TAG2_VALUE, TAG3_KEY, TAG3_VALUE, TAG4_KEY, TAG4_VALUE, TAG5_KEY, TAG5_VALUE, TAG6_KEY, TAG6_VALUE],
     severity: Severity::Low,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-const KEYS: [(&str, &str); 6] = [
-    ("tag1Key", "tag1Value"),
-    ("tag2Key", "tag2Value"),
-    ("tag3Key", "tag3Value"),
-    ("tag4Key", "tag4Value"),
-    ("tag5Key", "tag5Value"),
-    ("tag6Key", "tag6Value"),
+const KEYS: [(&ParamSpec, &ParamSpec); 6] = [
+    (&TAG1_KEY, &TAG1_VALUE),
+    (&TAG2_KEY, &TAG2_VALUE),
+    (&TAG3_KEY, &TAG3_VALUE),
+    (&TAG4_KEY, &TAG4_VALUE),
+    (&TAG5_KEY, &TAG5_VALUE),
+    (&TAG6_KEY, &TAG6_VALUE),
 ];
 
 /// The resource's tags, from wherever its type records them (borrowed when the item's
@@ -128,12 +147,14 @@ pub(crate) fn resource_tags(
     std::borrow::Cow::Owned(BTreeMap::new())
 }
 
-impl Rule for RequiredTags {
+impl ItemRule for RequiredTags {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
         let tags = resource_tags(item);
         let mut problems = Vec::new();
         for (key_param, value_param) in KEYS {
@@ -157,9 +178,9 @@ impl Rule for RequiredTags {
             }
         }
         if problems.is_empty() {
-            Ok(Verdict::compliant("all required tags are present"))
+            Verdict::compliant("all required tags are present")
         } else {
-            Ok(Verdict::non_compliant(problems.join("; ")))
+            Verdict::non_compliant(problems.join("; "))
         }
     }
 }

@@ -2,12 +2,12 @@
 
 use serde_json::Value;
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::policy::PolicyDocument;
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 /// `resource-policy-no-public-access` (ferrule; the deploy-time IAM Access Analyzer
 /// check, run on every change).
@@ -26,13 +26,8 @@ static SPEC: RuleSpec = RuleSpec {
     name: "resource-policy-no-public-access",
     description: "Resource policies (S3, SQS, SNS, Lambda, KMS) grant nothing to everyone without a pinning condition.",
     resource_types: &["AWS::S3::Bucket", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Lambda::Function", "AWS::KMS::Key"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
     severity: Severity::Critical,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
 fn policy_of(item: &ConfigurationItem) -> Option<&Value> {
@@ -47,27 +42,29 @@ fn policy_of(item: &ConfigurationItem) -> Option<&Value> {
     (!v.is_null() && v.as_str() != Some("")).then_some(v)
 }
 
-impl Rule for ResourcePolicyNoPublicAccess {
+impl ItemRule for ResourcePolicyNoPublicAccess {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
         let Some(policy) = policy_of(item) else {
-            return Ok(Verdict::compliant("the resource has no resource policy"));
+            return Verdict::compliant("the resource has no resource policy");
         };
         match PolicyDocument::from_value(policy) {
-            Err(e) => Ok(Verdict::non_compliant(format!(
+            Err(e) => Verdict::non_compliant(format!(
                 "the resource policy cannot be read: {e}"
-            ))),
+            )),
             Ok(doc) => {
                 let public = doc.public_statements();
                 if public.is_empty() {
-                    Ok(Verdict::compliant(
+                    Verdict::compliant(
                         "the resource policy grants nothing to everyone",
-                    ))
+                    )
                 } else {
-                    Ok(Verdict::non_compliant(
+                    Verdict::non_compliant(
                         public
                             .into_iter()
                             .map(|(sid, a)| {
@@ -75,7 +72,7 @@ impl Rule for ResourcePolicyNoPublicAccess {
                             })
                             .collect::<Vec<_>>()
                             .join("; "),
-                    ))
+                    )
                 }
             }
         }

@@ -1,11 +1,11 @@
 //! `restricted-common-ports`: risky ports are not open to the world.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::network::permissions;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 /// `restricted-common-ports` (AWS managed rule RESTRICTED_INCOMING_TRAFFIC).
 ///
@@ -18,39 +18,46 @@ use crate::rule::{Rule, RuleSpec, Severity, Trigger};
 /// ::/0 counts as well as 0.0.0.0/0.
 pub struct RestrictedCommonPorts;
 
-const DEFAULTS: [(&str, u16); 5] = [
-    ("blockedPort1", 20),
-    ("blockedPort2", 21),
-    ("blockedPort3", 3389),
-    ("blockedPort4", 3306),
-    ("blockedPort5", 4333),
+const DEFAULTS: [(&ParamSpec, u16); 5] = [
+    (&BLOCKED_PORT1, 20),
+    (&BLOCKED_PORT2, 21),
+    (&BLOCKED_PORT3, 3389),
+    (&BLOCKED_PORT4, 3306),
+    (&BLOCKED_PORT5, 4333),
 ];
+
+/// `blockedPort1`.
+const BLOCKED_PORT1: ParamSpec = ParamSpec::optional("blockedPort1", ParamKind::Port, "A blocked TCP port").with_default("20");
+
+/// `blockedPort2`.
+const BLOCKED_PORT2: ParamSpec = ParamSpec::optional("blockedPort2", ParamKind::Port, "A blocked TCP port").with_default("21");
+
+/// `blockedPort3`.
+const BLOCKED_PORT3: ParamSpec = ParamSpec::optional("blockedPort3", ParamKind::Port, "A blocked TCP port").with_default("3389");
+
+/// `blockedPort4`.
+const BLOCKED_PORT4: ParamSpec = ParamSpec::optional("blockedPort4", ParamKind::Port, "A blocked TCP port").with_default("3306");
+
+/// `blockedPort5`.
+const BLOCKED_PORT5: ParamSpec = ParamSpec::optional("blockedPort5", ParamKind::Port, "A blocked TCP port").with_default("4333");
 
 static SPEC: RuleSpec = RuleSpec {
     name: "restricted-common-ports",
     description: "Security groups do not admit the blocked TCP ports (20, 21, 3389, 3306, 4333 by default) from anywhere.",
     resource_types: &["AWS::EC2::SecurityGroup"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[
-        ParamSpec::optional("blockedPort1", ParamKind::Port, "A blocked TCP port").with_default("20"),
-        ParamSpec::optional("blockedPort2", ParamKind::Port, "A blocked TCP port").with_default("21"),
-        ParamSpec::optional("blockedPort3", ParamKind::Port, "A blocked TCP port").with_default("3389"),
-        ParamSpec::optional("blockedPort4", ParamKind::Port, "A blocked TCP port").with_default("3306"),
-        ParamSpec::optional("blockedPort5", ParamKind::Port, "A blocked TCP port").with_default("4333"),
-    ],
+    parameters: &[BLOCKED_PORT1, BLOCKED_PORT2, BLOCKED_PORT3, BLOCKED_PORT4, BLOCKED_PORT5],
     severity: Severity::High,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for RestrictedCommonPorts {
+impl ItemRule for RestrictedCommonPorts {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
         let mut blocked = Vec::new();
         for (name, default) in DEFAULTS {
             let port = params.int(name).map_or(default, |p| p as u16);
@@ -60,7 +67,7 @@ impl Rule for RestrictedCommonPorts {
         }
         let perms = match permissions(item, false) {
             Ok(p) => p,
-            Err(e) => return Ok(Verdict::non_compliant(e)),
+            Err(e) => return Verdict::non_compliant(e),
         };
         let open: Vec<String> = blocked
             .iter()
@@ -76,12 +83,12 @@ impl Rule for RestrictedCommonPorts {
             })
             .collect();
         if open.is_empty() {
-            Ok(Verdict::compliant("no blocked port is open to the world"))
+            Verdict::compliant("no blocked port is open to the world")
         } else {
-            Ok(Verdict::non_compliant(format!(
+            Verdict::non_compliant(format!(
                 "blocked ports open to the world: {}",
                 open.join("; ")
-            )))
+            ))
         }
     }
 }

@@ -1,11 +1,11 @@
 //! `restricted-ssh`: no security group admits SSH from anywhere.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::network::permissions;
 use crate::params::Params;
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 /// `restricted-ssh` (AWS managed rule INCOMING_SSH_DISABLED).
 ///
@@ -21,24 +21,21 @@ static SPEC: RuleSpec = RuleSpec {
     name: "restricted-ssh",
     description: "Security groups do not admit SSH (TCP 22) from 0.0.0.0/0 or ::/0.",
     resource_types: &["AWS::EC2::SecurityGroup"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
     severity: Severity::High,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for RestrictedSsh {
+impl ItemRule for RestrictedSsh {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
         let perms = match permissions(item, false) {
             Ok(p) => p,
-            Err(e) => return Ok(Verdict::non_compliant(e)),
+            Err(e) => return Verdict::non_compliant(e),
         };
         let open: Vec<String> = perms
             .iter()
@@ -46,14 +43,14 @@ impl Rule for RestrictedSsh {
             .map(|p| format!("{} from {}", p.describe(), p.open_cidrs().join(" and ")))
             .collect();
         if open.is_empty() {
-            Ok(Verdict::compliant(
+            Verdict::compliant(
                 "no ingress rule admits SSH from anywhere",
-            ))
+            )
         } else {
-            Ok(Verdict::non_compliant(format!(
+            Verdict::non_compliant(format!(
                 "SSH is open to the world: {}",
                 open.join("; ")
-            )))
+            ))
         }
     }
 }

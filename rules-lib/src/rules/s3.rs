@@ -3,10 +3,7 @@
 
 use serde_json::Value;
 
-use crate::item::ConfigurationItem;
-use crate::policy::PolicyDocument;
-
-use super::as_bool;
+use crate::views::S3Bucket;
 
 /// Actions that read a bucket's content.
 pub(crate) const READ_ACTIONS: &[&str] = &[
@@ -16,21 +13,12 @@ pub(crate) const READ_ACTIONS: &[&str] = &[
     "s3:ListBucketVersions",
 ];
 
-/// The bucket-level Block Public Access flags: (ignorePublicAcls, restrictPublicBuckets).
-pub(crate) fn public_access_block(item: &ConfigurationItem) -> (bool, bool) {
-    let Some(pab) = item.supplementary("PublicAccessBlockConfiguration") else {
-        return (false, false);
-    };
-    let flag = |k: &str| pab.get(k).and_then(as_bool).unwrap_or(false);
-    (flag("ignorePublicAcls"), flag("restrictPublicBuckets"))
-}
-
 /// ACL grants to everyone (or every AWS user) with one of `permissions`.
 pub(crate) fn public_acl_grants(
-    item: &ConfigurationItem,
+    bucket: &S3Bucket,
     permissions: &[&str],
 ) -> Result<Vec<String>, String> {
-    let Some(acl) = item.supplementary("AccessControlList") else {
+    let Some(acl) = &bucket.acl else {
         return Ok(Vec::new());
     };
     if let Value::String(s) = acl {
@@ -76,28 +64,32 @@ pub(crate) fn public_acl_grants(
 
 /// Public grants of `actions` in the bucket policy: (sid, actions).
 pub(crate) fn public_policy_grants(
-    item: &ConfigurationItem,
+    bucket: &S3Bucket,
     actions: &[&str],
 ) -> Result<Vec<(String, Vec<String>)>, String> {
-    match bucket_policy(item) {
+    match &bucket.policy {
         None => Ok(Vec::new()),
-        Some(doc) => doc.map(|d| d.public_grants(actions)),
+        Some(doc) => doc
+            .as_ref()
+            .map(|d| d.public_grants(actions))
+            .map_err(Clone::clone),
     }
 }
 
 /// The verdict of the public read / public write rules: the ACL is judged unless Block
 /// Public Access ignores public ACLs; the policy unless it restricts public buckets.
 pub(crate) fn judge_public_access(
-    item: &ConfigurationItem,
+    bucket: &S3Bucket,
     acl_permissions: &[&str],
     actions: &[&str],
     what: &str,
 ) -> crate::evaluation::Verdict {
     use crate::evaluation::Verdict;
-    let (ignore_acls, restrict_policy) = public_access_block(item);
+    let pab = bucket.public_access_block;
+    let (ignore_acls, restrict_policy) = (pab.ignore_public_acls, pab.restrict_public_buckets);
     let mut problems = Vec::new();
     if !ignore_acls {
-        match public_acl_grants(item, acl_permissions) {
+        match public_acl_grants(bucket, acl_permissions) {
             Ok(g) if !g.is_empty() => {
                 problems.push(format!("the bucket ACL grants {}", g.join(", ")))
             }
@@ -106,7 +98,7 @@ pub(crate) fn judge_public_access(
         }
     }
     if !restrict_policy {
-        match public_policy_grants(item, actions) {
+        match public_policy_grants(bucket, actions) {
             Ok(g) => problems.extend(g.into_iter().map(|(sid, actions)| {
                 format!(
                     "bucket policy statement {sid} allows {} to everyone",
@@ -142,12 +134,3 @@ pub(crate) const WRITE_ACTIONS: &[&str] = &[
     "s3:RestoreObject",
     "s3:AbortMultipartUpload",
 ];
-
-/// The bucket policy, when the bucket has one.
-pub(crate) fn bucket_policy(item: &ConfigurationItem) -> Option<Result<PolicyDocument, String>> {
-    let text = item
-        .supplementary("BucketPolicy")?
-        .get("policyText")
-        .filter(|v| !v.is_null())?;
-    Some(PolicyDocument::from_value(text))
-}

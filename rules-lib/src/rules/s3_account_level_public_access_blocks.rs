@@ -1,12 +1,11 @@
 //! `s3-account-level-public-access-blocks`: the account's Block Public Access settings.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::PublicAccessBlock;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
-use super::{as_bool, config_value};
 
 /// `s3-account-level-public-access-blocks` (AWS managed rule
 /// S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS).
@@ -21,73 +20,79 @@ use super::{as_bool, config_value};
 /// setting is not checked, not that it must be off.
 pub struct S3AccountLevelPublicAccessBlocks;
 
-const SETTINGS: [(&str, &str); 4] = [
-    ("IgnorePublicAcls", "ignorePublicAcls"),
-    ("BlockPublicPolicy", "blockPublicPolicy"),
-    ("BlockPublicAcls", "blockPublicAcls"),
-    ("RestrictPublicBuckets", "restrictPublicBuckets"),
+/// Each parameter and the setting it requires.
+const SETTINGS: [(&ParamSpec, fn(&PublicAccessBlock) -> bool); 4] = [
+    (&IGNORE_PUBLIC_ACLS, |b| b.ignore_public_acls),
+    (&BLOCK_PUBLIC_POLICY, |b| b.block_public_policy),
+    (&BLOCK_PUBLIC_ACLS, |b| b.block_public_acls),
+    (&RESTRICT_PUBLIC_BUCKETS, |b| b.restrict_public_buckets),
 ];
+
+/// `IgnorePublicAcls`.
+const IGNORE_PUBLIC_ACLS: ParamSpec = ParamSpec::optional(
+        "IgnorePublicAcls",
+        ParamKind::BoolAnyCase,
+        "Require IgnorePublicAcls",
+    )
+    .with_default("True");
+
+/// `BlockPublicPolicy`.
+const BLOCK_PUBLIC_POLICY: ParamSpec = ParamSpec::optional(
+        "BlockPublicPolicy",
+        ParamKind::BoolAnyCase,
+        "Require BlockPublicPolicy",
+    )
+    .with_default("True");
+
+/// `BlockPublicAcls`.
+const BLOCK_PUBLIC_ACLS: ParamSpec = ParamSpec::optional(
+        "BlockPublicAcls",
+        ParamKind::BoolAnyCase,
+        "Require BlockPublicAcls",
+    )
+    .with_default("True");
+
+/// `RestrictPublicBuckets`.
+const RESTRICT_PUBLIC_BUCKETS: ParamSpec = ParamSpec::optional(
+        "RestrictPublicBuckets",
+        ParamKind::BoolAnyCase,
+        "Require RestrictPublicBuckets",
+    )
+    .with_default("True");
 
 static SPEC: RuleSpec = RuleSpec {
     name: "s3-account-level-public-access-blocks",
     description:
         "The account's S3 Block Public Access settings are all on (or as the parameters require).",
     resource_types: &["AWS::S3::AccountPublicAccessBlock"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[
-        ParamSpec::optional(
-            "IgnorePublicAcls",
-            ParamKind::BoolAnyCase,
-            "Require IgnorePublicAcls",
-        )
-        .with_default("True"),
-        ParamSpec::optional(
-            "BlockPublicPolicy",
-            ParamKind::BoolAnyCase,
-            "Require BlockPublicPolicy",
-        )
-        .with_default("True"),
-        ParamSpec::optional(
-            "BlockPublicAcls",
-            ParamKind::BoolAnyCase,
-            "Require BlockPublicAcls",
-        )
-        .with_default("True"),
-        ParamSpec::optional(
-            "RestrictPublicBuckets",
-            ParamKind::BoolAnyCase,
-            "Require RestrictPublicBuckets",
-        )
-        .with_default("True"),
-    ],
+    parameters: &[IGNORE_PUBLIC_ACLS, BLOCK_PUBLIC_POLICY, BLOCK_PUBLIC_ACLS, RESTRICT_PUBLIC_BUCKETS],
     severity: Severity::Critical,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for S3AccountLevelPublicAccessBlocks {
+impl ItemRule for S3AccountLevelPublicAccessBlocks {
+    type View = PublicAccessBlock;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, _item: &ConfigurationItem, blocks: &PublicAccessBlock, params: &Params) -> Verdict {
         let off: Vec<&str> = SETTINGS
             .iter()
             .filter(|(param, _)| params.bool(param).unwrap_or(true))
-            .filter(|(_, field)| !config_value(item, field).and_then(as_bool).unwrap_or(false))
-            .map(|(param, _)| *param)
+            .filter(|(_, on)| !on(blocks))
+            .map(|(param, _)| param.name)
             .collect();
         if off.is_empty() {
-            Ok(Verdict::compliant(
+            Verdict::compliant(
                 "account-level Block Public Access settings are on",
-            ))
+            )
         } else {
-            Ok(Verdict::non_compliant(format!(
+            Verdict::non_compliant(format!(
                 "account-level Block Public Access is off for {}",
                 off.join(", ")
-            )))
+            ))
         }
     }
 }

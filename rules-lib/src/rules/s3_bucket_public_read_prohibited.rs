@@ -1,9 +1,10 @@
 //! `s3-bucket-public-read-prohibited`: no public read through ACL or bucket policy.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::params::Params;
+use crate::rule::{ItemRule, RuleSpec, Severity};
+use crate::views::S3Bucket;
 
 use super::s3::{judge_public_access, READ_ACTIONS};
 
@@ -33,30 +34,18 @@ static SPEC: RuleSpec = RuleSpec {
     name: "s3-bucket-public-read-prohibited",
     description: "S3 buckets do not allow public read access through their ACL or bucket policy.",
     resource_types: &["AWS::S3::Bucket"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
     severity: Severity::Critical,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for S3BucketPublicReadProhibited {
+impl ItemRule for S3BucketPublicReadProhibited {
+    type View = S3Bucket;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(
-        &self,
-        item: &ConfigurationItem,
-        _params: &crate::params::Params,
-    ) -> Result<Verdict, RuleError> {
-        Ok(judge_public_access(
-            item,
-            &["Read", "FullControl"],
-            READ_ACTIONS,
-            "read",
-        ))
+    fn judge(&self, _item: &ConfigurationItem, bucket: &S3Bucket, _params: &Params) -> Verdict {
+        judge_public_access(bucket, &["Read", "FullControl"], READ_ACTIONS, "read")
     }
 }

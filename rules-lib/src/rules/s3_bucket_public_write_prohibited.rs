@@ -1,10 +1,10 @@
 //! `s3-bucket-public-write-prohibited`: no public write through ACL or bucket policy.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::S3Bucket;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 use super::s3::{judge_public_access, WRITE_ACTIONS};
 
@@ -25,26 +25,23 @@ static SPEC: RuleSpec = RuleSpec {
     name: "s3-bucket-public-write-prohibited",
     description: "S3 buckets do not allow public write access through their ACL or bucket policy.",
     resource_types: &["AWS::S3::Bucket"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
     severity: Severity::Critical,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for S3BucketPublicWriteProhibited {
+impl ItemRule for S3BucketPublicWriteProhibited {
+    type View = S3Bucket;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
-        Ok(judge_public_access(
-            item,
+    fn judge(&self, _item: &ConfigurationItem, bucket: &S3Bucket, _params: &Params) -> Verdict {
+        judge_public_access(
+            bucket,
             &["Write", "WriteAcp", "FullControl"],
             WRITE_ACTIONS,
             "write",
-        ))
+        )
     }
 }

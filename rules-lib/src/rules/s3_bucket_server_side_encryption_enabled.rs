@@ -1,16 +1,14 @@
 //! `s3-bucket-server-side-encryption-enabled`: default encryption, or a policy that
 //! refuses unencrypted uploads.
 
-use serde_json::Value;
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::policy::{wildcard_match, Effect};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::S3Bucket;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
-use super::s3::bucket_policy;
 
 /// `s3-bucket-server-side-encryption-enabled` (AWS managed rule
 /// S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED).
@@ -29,32 +27,19 @@ static SPEC: RuleSpec = RuleSpec {
     name: "s3-bucket-server-side-encryption-enabled",
     description: "S3 buckets have default server-side encryption, or a policy that refuses unencrypted uploads.",
     resource_types: &["AWS::S3::Bucket"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
     severity: Severity::High,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-fn default_algorithm(item: &ConfigurationItem) -> Option<String> {
-    let rules = item
-        .supplementary("ServerSideEncryptionConfiguration")?
-        .get("rules")?
-        .as_array()?;
-    rules.iter().find_map(|r| {
-        let by_default = r.get("applyServerSideEncryptionByDefault")?;
-        by_default
-            .get("sseAlgorithm")
-            .and_then(Value::as_str)
-            .filter(|a| !a.is_empty())
-            .map(str::to_string)
-    })
+fn default_algorithm(bucket: &S3Bucket) -> Option<&str> {
+    bucket
+        .encryption_rules
+        .iter()
+        .find_map(|r| r.sse_algorithm.as_deref())
 }
 
-fn policy_denies_unencrypted_puts(item: &ConfigurationItem) -> bool {
-    let Some(Ok(doc)) = bucket_policy(item) else {
+fn policy_denies_unencrypted_puts(bucket: &S3Bucket) -> bool {
+    let Some(Ok(doc)) = &bucket.policy else {
         return false;
     };
     doc.statements.iter().any(|s| {
@@ -71,24 +56,26 @@ fn policy_denies_unencrypted_puts(item: &ConfigurationItem) -> bool {
     })
 }
 
-impl Rule for S3BucketServerSideEncryptionEnabled {
+impl ItemRule for S3BucketServerSideEncryptionEnabled {
+    type View = S3Bucket;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
-        if let Some(alg) = default_algorithm(item) {
-            return Ok(Verdict::compliant(format!(
+    fn judge(&self, _item: &ConfigurationItem, bucket: &S3Bucket, _params: &Params) -> Verdict {
+        if let Some(alg) = default_algorithm(bucket) {
+            return Verdict::compliant(format!(
                 "default encryption is enabled ({alg})"
-            )));
-        }
-        if policy_denies_unencrypted_puts(item) {
-            return Ok(Verdict::compliant(
-                "the bucket policy denies PutObject requests without server-side encryption",
             ));
         }
-        Ok(Verdict::non_compliant(
+        if policy_denies_unencrypted_puts(bucket) {
+            return Verdict::compliant(
+                "the bucket policy denies PutObject requests without server-side encryption",
+            );
+        }
+        Verdict::non_compliant(
             "no default encryption is configured and the bucket policy does not deny unencrypted PutObject requests",
-        ))
+        )
     }
 }

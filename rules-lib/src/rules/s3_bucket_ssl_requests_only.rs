@@ -2,14 +2,13 @@
 
 use serde_json::Value;
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::policy::{wildcard_match, Effect};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::S3Bucket;
+use crate::rule::{ItemRule, RuleSpec};
 
-use super::s3::bucket_policy;
 
 /// `s3-bucket-ssl-requests-only` (AWS managed rule S3_BUCKET_SSL_REQUESTS_ONLY).
 ///
@@ -26,13 +25,7 @@ static SPEC: RuleSpec = RuleSpec {
     description:
         "S3 bucket policies deny requests that do not use TLS (aws:SecureTransport false).",
     resource_types: &["AWS::S3::Bucket"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
-    severity: Severity::Medium,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
 fn denies_insecure(cond: &serde_json::Map<String, Value>) -> bool {
@@ -55,22 +48,24 @@ fn denies_insecure(cond: &serde_json::Map<String, Value>) -> bool {
     })
 }
 
-impl Rule for S3BucketSslRequestsOnly {
+impl ItemRule for S3BucketSslRequestsOnly {
+    type View = S3Bucket;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
-        let doc = match bucket_policy(item) {
+    fn judge(&self, _item: &ConfigurationItem, bucket: &S3Bucket, _params: &Params) -> Verdict {
+        let doc = match &bucket.policy {
             None => {
-                return Ok(Verdict::non_compliant(
+                return Verdict::non_compliant(
                     "the bucket has no policy, so plain-HTTP requests are not denied",
-                ))
+                )
             }
             Some(Err(e)) => {
-                return Ok(Verdict::non_compliant(format!(
+                return Verdict::non_compliant(format!(
                     "the bucket policy cannot be read: {e}"
-                )))
+                ))
             }
             Some(Ok(doc)) => doc,
         };
@@ -83,13 +78,13 @@ impl Rule for S3BucketSslRequestsOnly {
                 && denies_insecure(&s.condition)
         });
         match found {
-            Some(s) => Ok(Verdict::compliant(format!(
+            Some(s) => Verdict::compliant(format!(
                 "statement {} denies requests without TLS",
                 s.sid
-            ))),
-            None => Ok(Verdict::non_compliant(
-                "no bucket policy statement denies requests where aws:SecureTransport is false",
             )),
+            None => Verdict::non_compliant(
+                "no bucket policy statement denies requests where aws:SecureTransport is false",
+            ),
         }
     }
 }

@@ -1,14 +1,11 @@
 //! `s3-bucket-versioning-enabled`: versioning on, optionally MFA delete too.
 
-use serde_json::Value;
-
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::S3Bucket;
+use crate::rule::{ItemRule, RuleSpec};
 
-use super::as_bool;
 
 /// `s3-bucket-versioning-enabled` (AWS managed rule S3_BUCKET_VERSIONING_ENABLED).
 ///
@@ -19,50 +16,43 @@ use super::as_bool;
 /// off; it only stops requiring it to be on.
 pub struct S3BucketVersioningEnabled;
 
+/// `isMfaDeleteEnabled`.
+const IS_MFA_DELETE_ENABLED: ParamSpec = ParamSpec::optional(
+    "isMfaDeleteEnabled",
+    ParamKind::Bool,
+    "Also require MFA delete to be enabled",
+    );
+
 static SPEC: RuleSpec = RuleSpec {
     name: "s3-bucket-versioning-enabled",
     description:
         "S3 buckets have versioning enabled (and MFA delete, when isMfaDeleteEnabled is true).",
     resource_types: &["AWS::S3::Bucket"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[ParamSpec::optional(
-        "isMfaDeleteEnabled",
-        ParamKind::Bool,
-        "Also require MFA delete to be enabled",
-    )],
-    severity: Severity::Medium,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    parameters: &[IS_MFA_DELETE_ENABLED],
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for S3BucketVersioningEnabled {
+impl ItemRule for S3BucketVersioningEnabled {
+    type View = S3Bucket;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
-        let conf = item.supplementary("BucketVersioningConfiguration");
-        let status = conf
-            .and_then(|c| c.get("status"))
-            .and_then(Value::as_str)
-            .unwrap_or("Off");
+    fn judge(&self, _item: &ConfigurationItem, bucket: &S3Bucket, params: &Params) -> Verdict {
+        let status = bucket.versioning.status.as_deref().unwrap_or("Off");
         if status != "Enabled" {
-            return Ok(Verdict::non_compliant(format!("versioning is {status}")));
+            return Verdict::non_compliant(format!("versioning is {status}"));
         }
-        if params.bool("isMfaDeleteEnabled") == Some(true) {
-            let mfa = conf
-                .and_then(|c| c.get("isMfaDeleteEnabled"))
-                .and_then(as_bool)
-                .unwrap_or(false);
+        if params.bool(&IS_MFA_DELETE_ENABLED) == Some(true) {
+            let mfa = bucket.versioning.is_mfa_delete_enabled.unwrap_or(false);
             if !mfa {
-                return Ok(Verdict::non_compliant(
+                return Verdict::non_compliant(
                     "versioning is enabled but MFA delete is not (isMfaDeleteEnabled is true)",
-                ));
+                );
             }
-            return Ok(Verdict::compliant("versioning and MFA delete are enabled"));
+            return Verdict::compliant("versioning and MFA delete are enabled");
         }
-        Ok(Verdict::compliant("versioning is enabled"))
+        Verdict::compliant("versioning is enabled")
     }
 }

@@ -1,11 +1,11 @@
 //! `vpc-default-security-group-closed`: default security groups admit nothing.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::network::permissions;
 use crate::params::Params;
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec};
 
 use super::config_str;
 
@@ -20,33 +20,29 @@ static SPEC: RuleSpec = RuleSpec {
     name: "vpc-default-security-group-closed",
     description: "The default security group of every VPC has no inbound or outbound rules.",
     resource_types: &["AWS::EC2::SecurityGroup"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[],
-    severity: Severity::Medium,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
-impl Rule for VpcDefaultSecurityGroupClosed {
+impl ItemRule for VpcDefaultSecurityGroupClosed {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
         if config_str(item, "groupName") != Some("default") {
-            return Ok(Verdict::not_applicable("not a default security group"));
+            return Verdict::not_applicable("not a default security group");
         }
         let count = |egress| permissions(item, egress).map(|p| p.len());
         match (count(false), count(true)) {
-            (Ok(0), Ok(0)) => Ok(Verdict::compliant(
+            (Ok(0), Ok(0)) => Verdict::compliant(
                 "the default security group has no rules",
-            )),
-            (Ok(i), Ok(e)) => Ok(Verdict::non_compliant(format!(
+            ),
+            (Ok(i), Ok(e)) => Verdict::non_compliant(format!(
                 "the default security group has {i} inbound and {e} outbound rules"
-            ))),
-            (Err(e), _) | (_, Err(e)) => Ok(Verdict::non_compliant(e)),
+            )),
+            (Err(e), _) | (_, Err(e)) => Verdict::non_compliant(e),
         }
     }
 }

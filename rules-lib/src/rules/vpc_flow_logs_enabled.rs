@@ -4,12 +4,10 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::config_api::BoxFuture;
-use crate::error::RuleError;
 use crate::evaluation::{Evaluation, Verdict};
-use crate::item::ConfigurationItem;
+use crate::item::{ConfigurationItem, Timestamp};
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Frequency, PeriodicContext, Rule, RuleSpec, Severity, Trigger};
+use crate::rule::{ItemSet, Rule, RuleKind, RuleSpec, SetRule};
 
 use super::config_str;
 
@@ -26,24 +24,19 @@ use super::config_str;
 /// flow log of type `ALL` satisfies any requested type.
 pub struct VpcFlowLogsEnabled;
 
+/// `trafficType`.
+const TRAFFIC_TYPE: ParamSpec = ParamSpec::optional(
+    "trafficType",
+    ParamKind::Choice(&["ACCEPT", "REJECT", "ALL"]),
+    "The traffic type the flow logs must capture",
+    );
+
 static SPEC: RuleSpec = RuleSpec {
     name: "vpc-flow-logs-enabled",
     description: "Every VPC has an active flow log (of trafficType when set).",
     resource_types: &["AWS::EC2::VPC"],
-    trigger: Trigger::Periodic,
-    maximum_frequency: Some(Frequency::TwentyFourHours),
-    parameters: &[ParamSpec::optional(
-        "trafficType",
-        ParamKind::Choice(&["ACCEPT", "REJECT", "ALL"]),
-        "The traffic type the flow logs must capture",
-    )],
-    severity: Severity::Medium,
-    permissions: &[
-        "config:ListDiscoveredResources",
-        "config:BatchGetResourceConfig",
-    ],
-    memory_mb: 256,
-    timeout_seconds: 300,
+    parameters: &[TRAFFIC_TYPE],
+    ..RuleSpec::PERIODIC
 };
 
 /// Judges VPCs against flow logs (shared by the periodic run and scans).
@@ -53,7 +46,7 @@ pub(crate) fn judge(
     params: &Params,
     at: crate::item::Timestamp,
 ) -> Vec<Evaluation> {
-    let wanted = params.str("trafficType").map(str::to_ascii_uppercase);
+    let wanted = params.str(&TRAFFIC_TYPE).map(str::to_ascii_uppercase);
     let mut by_vpc: HashMap<&str, Vec<String>> = HashMap::new();
     for fl in flow_logs {
         let status = config_str(fl, "flowLogStatus")
@@ -96,63 +89,27 @@ pub(crate) fn judge(
         .collect()
 }
 
-async fn all_items(
-    ctx: &PeriodicContext<'_>,
-    resource_type: &str,
-) -> Result<Vec<ConfigurationItem>, RuleError> {
-    let keys = ctx.config.list_discovered_resources(resource_type).await?;
-    let mut items = Vec::new();
-    for chunk in keys.chunks(crate::config_api::MAX_BATCH_KEYS) {
-        items.extend(ctx.config.batch_get_resource_config(chunk).await?);
-    }
-    Ok(items)
-}
-
 impl Rule for VpcFlowLogsEnabled {
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, _item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {
-        Ok(Verdict::not_applicable(
-            "this rule is periodic: it judges every VPC against every flow log",
-        ))
+    fn kind(&self) -> RuleKind<'_> {
+        RuleKind::Set(self)
     }
+}
 
-    fn snapshot_types(&self) -> &'static [&'static str] {
+impl SetRule for VpcFlowLogsEnabled {
+    fn source_types(&self) -> &'static [&'static str] {
         &["AWS::EC2::VPC", "AWS::EC2::FlowLog"]
     }
 
-    fn evaluate_snapshot(
-        &self,
-        items: &[ConfigurationItem],
-        params: &Params,
-        at: crate::item::Timestamp,
-    ) -> Option<Vec<Evaluation>> {
-        let live = |t: &str| {
-            items
-                .iter()
-                .filter(|i| i.resource_type == t && i.is_evaluable())
-                .cloned()
-                .collect::<Vec<_>>()
-        };
-        Some(judge(
-            &live("AWS::EC2::VPC"),
-            &live("AWS::EC2::FlowLog"),
+    fn judge(&self, items: &ItemSet, params: &Params, at: Timestamp) -> Vec<Evaluation> {
+        judge(
+            items.of_type("AWS::EC2::VPC"),
+            items.of_type("AWS::EC2::FlowLog"),
             params,
             at,
-        ))
-    }
-
-    fn evaluate_periodic<'a>(
-        &'a self,
-        ctx: &'a PeriodicContext<'a>,
-        params: &'a Params,
-    ) -> BoxFuture<'a, Result<Vec<Evaluation>, RuleError>> {
-        Box::pin(async move {
-            let vpcs = all_items(ctx, "AWS::EC2::VPC").await?;
-            let flow_logs = all_items(ctx, "AWS::EC2::FlowLog").await?;
-            Ok(judge(&vpcs, &flow_logs, params, ctx.ordering_timestamp))
-        })
+        )
     }
 }

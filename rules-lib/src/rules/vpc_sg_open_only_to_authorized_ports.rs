@@ -1,11 +1,11 @@
 //! `vpc-sg-open-only-to-authorized-ports`: world-open ingress only on authorized ports.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::network::permissions;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rule::{Rule, RuleSpec, Severity, Trigger};
+use crate::views::Untyped;
+use crate::rule::{ItemRule, RuleSpec, Severity};
 
 /// `vpc-sg-open-only-to-authorized-ports` (AWS managed rule
 /// VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS).
@@ -23,28 +23,27 @@ use crate::rule::{Rule, RuleSpec, Severity, Trigger};
 /// every world-open rule is NON_COMPLIANT.
 pub struct VpcSgOpenOnlyToAuthorizedPorts;
 
+/// `authorizedTcpPorts`.
+const AUTHORIZED_TCP_PORTS: ParamSpec = ParamSpec::optional(
+        "authorizedTcpPorts",
+        ParamKind::PortRanges,
+        "TCP ports and ranges that may be open to the world, e.g. 443,1020-1025",
+    );
+
+/// `authorizedUdpPorts`.
+const AUTHORIZED_UDP_PORTS: ParamSpec = ParamSpec::optional(
+        "authorizedUdpPorts",
+        ParamKind::PortRanges,
+        "UDP ports and ranges that may be open to the world",
+    );
+
 static SPEC: RuleSpec = RuleSpec {
     name: "vpc-sg-open-only-to-authorized-ports",
     description: "Security groups admit traffic from anywhere only on authorized TCP/UDP ports.",
     resource_types: &["AWS::EC2::SecurityGroup"],
-    trigger: Trigger::Change,
-    maximum_frequency: None,
-    parameters: &[
-        ParamSpec::optional(
-            "authorizedTcpPorts",
-            ParamKind::PortRanges,
-            "TCP ports and ranges that may be open to the world, e.g. 443,1020-1025",
-        ),
-        ParamSpec::optional(
-            "authorizedUdpPorts",
-            ParamKind::PortRanges,
-            "UDP ports and ranges that may be open to the world",
-        ),
-    ],
+    parameters: &[AUTHORIZED_TCP_PORTS, AUTHORIZED_UDP_PORTS],
     severity: Severity::High,
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 };
 
 fn covered(ranges: &[(u16, u16)], from: u16, to: u16) -> bool {
@@ -63,23 +62,25 @@ fn covered(ranges: &[(u16, u16)], from: u16, to: u16) -> bool {
     next > to as u32
 }
 
-impl Rule for VpcSgOpenOnlyToAuthorizedPorts {
+impl ItemRule for VpcSgOpenOnlyToAuthorizedPorts {
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn evaluate(&self, item: &ConfigurationItem, params: &Params) -> Result<Verdict, RuleError> {
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
         let perms = match permissions(item, false) {
             Ok(p) => p,
-            Err(e) => return Ok(Verdict::non_compliant(e)),
+            Err(e) => return Verdict::non_compliant(e),
         };
         if !perms.iter().any(|p| p.is_open_to_world()) {
-            return Ok(Verdict::not_applicable(
+            return Verdict::not_applicable(
                 "no inbound rule admits traffic from 0.0.0.0/0 or ::/0",
-            ));
+            );
         }
-        let tcp = params.ports("authorizedTcpPorts").unwrap_or_default();
-        let udp = params.ports("authorizedUdpPorts").unwrap_or_default();
+        let tcp = params.ports(&AUTHORIZED_TCP_PORTS).unwrap_or_default();
+        let udp = params.ports(&AUTHORIZED_UDP_PORTS).unwrap_or_default();
         let bad: Vec<String> = perms
             .iter()
             .filter(|p| p.is_open_to_world())
@@ -91,14 +92,14 @@ impl Rule for VpcSgOpenOnlyToAuthorizedPorts {
             .map(|p| format!("{} from {}", p.describe(), p.open_cidrs().join(" and ")))
             .collect();
         if bad.is_empty() {
-            Ok(Verdict::compliant(
+            Verdict::compliant(
                 "traffic from anywhere is admitted only on authorized ports",
-            ))
+            )
         } else {
-            Ok(Verdict::non_compliant(format!(
+            Verdict::non_compliant(format!(
                 "unauthorized ports open to the world: {}",
                 bad.join("; ")
-            )))
+            ))
         }
     }
 }
