@@ -157,7 +157,10 @@ fn every_template_fixture_gets_its_named_verdict_for_every_resource_in_scope() {
         let spec = r.spec();
         // No CloudFormation type for the account-level block; and every new bucket is
         // encrypted (SSE-S3 cannot be turned off), so no template can violate SSE.
-        if !spec.trigger.on_change() || spec.name == "s3-account-level-public-access-blocks" {
+        if !spec.trigger.on_change()
+            || !spec.preventive
+            || spec.name == "s3-account-level-public-access-blocks"
+        {
             continue;
         }
         let got = seen
@@ -185,7 +188,7 @@ fn every_template_fixture_gets_its_named_verdict_for_every_resource_in_scope() {
     // Access; every bucket is still encrypted whatever a plan says.
     for r in rules_lib::rules::catalog() {
         let spec = r.spec();
-        if !spec.trigger.on_change() {
+        if !spec.trigger.on_change() || !spec.preventive {
             continue;
         }
         let wanted: &[&str] = if spec.name == "s3-bucket-server-side-encryption-enabled" {

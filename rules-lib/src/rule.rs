@@ -182,6 +182,11 @@ pub struct RuleSpec {
     /// The function's timeout in seconds (retries included: see
     /// [`crate::retry::RetryPolicy`]).
     pub timeout_seconds: u32,
+    /// Whether `rdk check` judges templates with this rule: true when the template
+    /// translation ([`crate::preventive`]) gives the rule's resource types the shape AWS
+    /// Config records. A rule whose types are not translated yet is judged after deploy
+    /// only, and `rdk check` lists it as not evaluated rather than guess.
+    pub preventive: bool,
 }
 
 impl RuleSpec {
@@ -198,6 +203,7 @@ impl RuleSpec {
         permissions: &[],
         memory_mb: 128,
         timeout_seconds: 60,
+        preventive: true,
     };
 
     /// The defaults of a scheduled rule (every 24 hours; 256 MB and 300 s, enough to
@@ -206,6 +212,7 @@ impl RuleSpec {
         trigger: Trigger::Periodic(Frequency::TwentyFourHours),
         memory_mb: 256,
         timeout_seconds: 300,
+        preventive: false,
         ..RuleSpec::CHANGE
     };
 

@@ -151,6 +151,15 @@ pub fn check(opts: &CheckOptions) -> Result<CheckRun, CliError> {
             });
             continue;
         }
+        if !spec.preventive {
+            not_evaluated.push(NotEvaluated {
+                rule: spec.name,
+                reason: "templates of its resource types are not translated to the recorded \
+                         shape yet: it judges deployed resources only"
+                    .into(),
+            });
+            continue;
+        }
         let raw = parameters
             .get(spec.name)
             .and_then(Value::as_object)

@@ -172,7 +172,7 @@ pub fn judge_template(
         let config_type = translate::config_type(&p.res.type_name);
         let applicable: Vec<&(&'static dyn Rule, Params)> = rules
             .iter()
-            .filter(|(r, _)| r.spec().trigger.on_change() && r.spec().in_scope(config_type))
+            .filter(|(r, _)| r.spec().preventive && r.spec().in_scope(config_type))
             .collect();
         if applicable.is_empty() {
             continue;
