@@ -165,3 +165,30 @@ impl ConfigApi for FakeConfigApi {
         Box::pin(async move { result })
     }
 }
+
+/// A rule's verdict on an item written as JSON (either shape; `resourceId`, status and
+/// capture time are filled in when absent), with parameters parsed against the rule's
+/// declarations, through the one evaluation path: what a rule's unit tests call.
+pub(crate) fn verdict(
+    rule: &dyn crate::rule::Rule,
+    mut item: serde_json::Value,
+    params: serde_json::Value,
+) -> (crate::evaluation::Compliance, String) {
+    let o = item.as_object_mut().expect("an item is a JSON object");
+    o.entry("resourceId").or_insert_with(|| "r-1".into());
+    o.entry("configurationItemStatus")
+        .or_insert_with(|| "OK".into());
+    o.entry("configurationItemCaptureTime")
+        .or_insert_with(|| "2024-05-01T10:00:00.000Z".into());
+    let item = ConfigurationItem::from_value(&item).expect("a readable item");
+    let spec = rule.spec();
+    let (params, _) = crate::params::Params::parse(
+        spec.name,
+        spec.parameters,
+        params.as_object().expect("parameters are a JSON object"),
+    )
+    .expect("valid parameters");
+    let e = crate::engine::evaluate_item(rule, &item, &params, Timestamp::now())
+        .expect("the rule judges the item");
+    (e.compliance_type, e.annotation.unwrap_or_default())
+}

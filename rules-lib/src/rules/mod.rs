@@ -32,6 +32,7 @@ catalog! {
     lambda_function_no_plaintext_secrets::LambdaFunctionNoPlaintextSecrets,
     lambda_function_public_access_prohibited::LambdaFunctionPublicAccessProhibited,
     lambda_function_settings_check::LambdaFunctionSettingsCheck,
+    rds_instance_deletion_protection_enabled::RdsInstanceDeletionProtectionEnabled,
     rds_instance_public_access_check::RdsInstancePublicAccessCheck,
     rds_multi_az_support::RdsMultiAzSupport,
     rds_storage_encrypted::RdsStorageEncrypted,
