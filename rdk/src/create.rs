@@ -30,12 +30,12 @@ pub struct NewRule {
 pub fn find_root(start: &Path) -> Result<PathBuf, CliError> {
     let mut dir = Some(start);
     while let Some(d) = dir {
-        if d.join("rules-lib/src/rules/catalog.rs").is_file() {
+        if d.join("rules-lib/src/rules/mod.rs").is_file() {
             return Ok(d.to_path_buf());
         }
         dir = d.parent();
     }
-    Err(CliError::input(format!("{} is not inside a ferrule checkout (no rules-lib/src/rules/catalog.rs above it); run rdk create from the repository", start.display())))
+    Err(CliError::input(format!("{} is not inside a ferrule checkout (no rules-lib/src/rules/mod.rs above it); run rdk create from the repository", start.display())))
 }
 
 fn validate(rule: &NewRule) -> Result<(), CliError> {
@@ -114,7 +114,7 @@ fn rule_source(rule: &NewRule) -> String {
         .map(|t| format!("{t:?}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let (trigger, frequency) = match rule.maximum_frequency.as_deref() {
+    let trigger = match rule.maximum_frequency.as_deref() {
         Some(f) => {
             let variant = match f {
                 "One_Hour" => "OneHour",
@@ -123,9 +123,9 @@ fn rule_source(rule: &NewRule) -> String {
                 "Twelve_Hours" => "TwelveHours",
                 _ => "TwentyFourHours",
             };
-            ("Both", format!("Some(Frequency::{variant})"))
+            format!("\n    trigger: Trigger::Both(Frequency::{variant}),")
         }
-        None => ("Change", "None".to_string()),
+        None => String::new(),
     };
     let params_use = if rule.input_parameters.is_empty() {
         "use crate::params::Params;"
@@ -133,33 +133,43 @@ fn rule_source(rule: &NewRule) -> String {
         "use crate::params::{ParamKind, ParamSpec, Params};"
     };
     let rule_use = if rule.maximum_frequency.is_some() {
-        "use crate::rule::{Frequency, Rule, RuleSpec, Severity, Trigger};"
+        "use crate::rule::{Frequency, ItemRule, RuleSpec, Severity, Trigger};"
     } else {
-        "use crate::rule::{Rule, RuleSpec, Severity, Trigger};"
+        "use crate::rule::{ItemRule, RuleSpec, Severity};"
     };
-    let params = rule
+    let consts = rule
         .input_parameters
         .iter()
         .map(|(k, v)| {
             let d = v.as_str().unwrap_or("");
             let base =
                 format!("ParamSpec::optional({k:?}, ParamKind::String, \"TODO: what {k} means\")");
-            if d.is_empty() {
-                format!("        {base},\n")
+            let value = if d.is_empty() {
+                base
             } else {
-                format!("        {base}.with_default({d:?}),\n")
-            }
+                format!("{base}.with_default({d:?})")
+            };
+            format!(
+                "/// `{k}`.\nconst {}: ParamSpec = {value};\n\n",
+                const_name(k)
+            )
         })
         .collect::<String>();
+    let param_list = rule
+        .input_parameters
+        .keys()
+        .map(|k| const_name(k))
+        .collect::<Vec<_>>()
+        .join(", ");
     let severity = camel(&rule.severity);
     format!(
         r#"//! `{name}`: TODO: one line on what is compliant.
 
-use crate::error::RuleError;
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 {params_use}
 {rule_use}
+use crate::views::Untyped;
 
 /// `{name}`.
 ///
@@ -169,32 +179,31 @@ use crate::item::ConfigurationItem;
 /// the fixtures in `tests/fixtures/{name}/` with real items of each verdict.
 pub struct {c};
 
-static SPEC: RuleSpec = RuleSpec {{
+{consts}static SPEC: RuleSpec = RuleSpec {{
     name: "{name}",
     description: "TODO: what is compliant, in one sentence.",
-    resource_types: &[{types}],
-    trigger: Trigger::{trigger},
-    maximum_frequency: {frequency},
-    parameters: &[
-{params}    ],
+    resource_types: &[{types}],{trigger}
+    parameters: &[{param_list}],
     severity: Severity::{severity},
-    permissions: &[],
-    memory_mb: 128,
-    timeout_seconds: 60,
+    ..RuleSpec::CHANGE
 }};
 
-impl Rule for {c} {{
+impl ItemRule for {c} {{
+    // TODO: a typed view of the configuration (see rules_lib::views), parsed once per
+    // item and shared by every rule reading it; `Untyped` reads the item itself.
+    type View = Untyped;
+
     fn spec(&self) -> &'static RuleSpec {{
         &SPEC
     }}
 
-    fn evaluate(&self, item: &ConfigurationItem, _params: &Params) -> Result<Verdict, RuleError> {{
-        // TODO: replace with the rule's logic. Read the item with `item.configuration`,
-        // `item.supplementary("Key")` and `item.tags`; return a verdict that says why.
+    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {{
+        // TODO: replace with the rule's logic; read parameters with `params.str(&NAME)`
+        // and return a verdict that says why.
         if item.tags.contains_key("owner") {{
-            Ok(Verdict::compliant("the resource has an owner tag"))
+            Verdict::compliant("the resource has an owner tag")
         }} else {{
-            Ok(Verdict::non_compliant("the resource has no owner tag"))
+            Verdict::non_compliant("the resource has no owner tag")
         }}
     }}
 }}
@@ -203,47 +212,36 @@ impl Rule for {c} {{
     )
 }
 
-fn insert_sorted_line(text: &str, line: &str, is_member: impl Fn(&str) -> bool) -> String {
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let members: Vec<usize> = (0..lines.len()).filter(|&i| is_member(&lines[i])).collect();
-    let pos = members
-        .iter()
-        .copied()
-        .find(|&i| lines[i].as_str() > line)
-        .or(members.last().map(|i| i + 1))
-        .unwrap_or(lines.len());
-    lines.insert(pos, line.to_string());
-    lines.join("\n") + "\n"
-}
-
-/// The catalog in rule-name order: insert `&Struct,` before the first rule whose name
-/// sorts after the new one.
-fn insert_into_catalog(catalog: &str, new_name: &str, new_struct: &str) -> String {
-    let names: Vec<(&str, &str)> = rules_lib::rules::catalog()
-        .iter()
-        .map(|r| r.spec().name)
-        .map(|n| (n, n))
-        .collect();
-    let after = names.iter().map(|(n, _)| *n).find(|n| *n > new_name);
+/// `kmsId` → `KMS_ID`: a parameter's constant name.
+fn const_name(param: &str) -> String {
     let mut out = String::new();
-    let mut inserted = false;
-    for line in catalog.lines() {
-        if !inserted {
-            if let Some(next) = after {
-                let next_struct = format!("&{},", camel(next));
-                if line.trim() == next_struct || line.trim() == format!("&{}", camel(next)) {
-                    out.push_str(&format!("    &{new_struct},\n"));
-                    inserted = true;
-                }
-            } else if line.trim() == "];" && out.contains("static CATALOG") {
-                out.push_str(&format!("    &{new_struct},\n"));
-                inserted = true;
-            }
+    for (i, ch) in param.chars().enumerate() {
+        if ch.is_ascii_uppercase() && i > 0 {
+            out.push('_');
         }
-        out.push_str(line);
-        out.push('\n');
+        out.push(ch.to_ascii_uppercase());
     }
     out
+}
+
+/// The `catalog!` list of rules/mod.rs with `module::Type,` added in name order: the one
+/// list that declares the module, re-exports the type and builds the catalog.
+fn insert_into_catalog(mod_rs: &str, module: &str, ty: &str) -> Option<String> {
+    let start = mod_rs.find("catalog! {\n")? + "catalog! {\n".len();
+    let end = start + mod_rs[start..].find("\n}\n")?;
+    let mut lines: Vec<String> = mod_rs[start..end]
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    lines.push(format!("    {module}::{ty},"));
+    lines.sort_by_key(|l| l.trim().split("::").next().unwrap_or("").to_string());
+    Some(format!(
+        "{}{}{}",
+        &mod_rs[..start],
+        lines.join("\n"),
+        &mod_rs[end..]
+    ))
 }
 
 fn sample_item(rule: &NewRule, id: &str, tags: &[(&str, &str)]) -> ConfigurationItem {
@@ -290,20 +288,11 @@ pub fn create(root: &Path, rule: &NewRule) -> Result<Vec<String>, CliError> {
     }
     let mod_rs = std::fs::read_to_string(rules_dir.join("mod.rs"))
         .map_err(|e| CliError::failed(format!("rules/mod.rs: {e}")))?;
-    let catalog_rs = std::fs::read_to_string(rules_dir.join("catalog.rs"))
-        .map_err(|e| CliError::failed(format!("rules/catalog.rs: {e}")))?;
-    let mod_rs = insert_sorted_line(&mod_rs, &format!("mod {snake};"), |l| {
-        l.starts_with("mod ") && l.ends_with(';') && l != "mod catalog;"
-    });
-    let mod_rs = insert_sorted_line(&mod_rs, &format!("pub use {snake}::{c};"), |l| {
-        l.starts_with("pub use ") && !l.starts_with("pub use catalog")
-    });
-    let catalog_rs = insert_into_catalog(&catalog_rs, &rule.name, &c);
-    if !catalog_rs.contains(&format!("&{c},")) {
-        return Err(CliError::failed(
-            "could not find where to add the rule in rules/catalog.rs; add it by hand",
-        ));
-    }
+    let mod_rs = insert_into_catalog(&mod_rs, &snake, &c).ok_or_else(|| {
+        CliError::failed(format!(
+            "could not find the catalog! list in rules/mod.rs; add `{snake}::{c},` to it by hand"
+        ))
+    })?;
 
     let compliant = sample_item(
         rule,
@@ -331,7 +320,6 @@ pub fn create(root: &Path, rule: &NewRule) -> Result<Vec<String>, CliError> {
         (rule_file, rule_source(rule)),
         (bin, format!("//! The `{}` rule as an AWS Lambda function.\nrules_lib::lambda_main!(rules_lib::rules::{c});\n", rule.name)),
         (rules_dir.join("mod.rs"), mod_rs),
-        (rules_dir.join("catalog.rs"), catalog_rs),
         (fixtures.join("compliant-has-owner-tag-event.json"), marked(compliant.to_event_json())),
         (fixtures.join("compliant-has-owner-tag-api.json"), marked(compliant.to_api_json())),
         (fixtures.join("non-compliant-missing-owner-tag-event.json"), marked(non_compliant.to_event_json())),
@@ -393,10 +381,13 @@ mod tests {
     }
 
     #[test]
-    fn the_catalog_stays_sorted() {
-        let cat = "static CATALOG: &[&(dyn Rule + 'static)] = &[\n    &ApprovedAmisById,\n    &CloudTrailEncryptionEnabled,\n];\n";
-        let out = insert_into_catalog(cat, "b-rule", "BRule");
-        assert!(out.find("&ApprovedAmisById").unwrap() < out.find("&BRule").unwrap());
-        assert!(out.find("&BRule").unwrap() < out.find("&CloudTrailEncryptionEnabled").unwrap());
+    fn a_new_rule_is_one_line_of_the_catalog_list_in_name_order() {
+        let m = "catalog! {\n    approved_amis_by_id::ApprovedAmisById,\n    cloud_trail_encryption_enabled::CloudTrailEncryptionEnabled,\n}\n\nmod s3;\n";
+        let out = insert_into_catalog(m, "b_rule", "BRule").unwrap();
+        assert!(out.find("ApprovedAmisById").unwrap() < out.find("b_rule::BRule,").unwrap());
+        assert!(out.find("b_rule::BRule,").unwrap() < out.find("CloudTrailEncryption").unwrap());
+        assert_eq!(out.lines().count(), m.lines().count() + 1);
+        assert!(insert_into_catalog("no list here", "b_rule", "BRule").is_none());
+        assert_eq!(const_name("kmsId"), "KMS_ID");
     }
 }

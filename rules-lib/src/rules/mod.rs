@@ -102,7 +102,7 @@ pub(crate) fn as_bool(v: &Value) -> Option<bool> {
 }
 
 #[cfg(test)]
-mod tests {
+mod catalog_tests {
     use super::*;
 
     #[test]
