@@ -166,6 +166,49 @@ impl PolicyDocument {
             .collect()
     }
 
+    /// How this resource policy exposes its resource: the one decision, with the one
+    /// wording, that every rule reading resource policies reports. Two cases:
+    /// - an Allow to a public principal (`*`, `{"AWS": "*"}`, any `NotPrincipal`) with no
+    ///   condition that pins it ([`Statement::is_pinned_by_condition`]): "statement S
+    ///   allows A to everyone";
+    /// - an Allow to a service principal of [`ANY_ACCOUNT_SERVICES`] with no pinning
+    ///   condition: "statement S lets s3.amazonaws.com use it for any account".
+    ///
+    /// Empty: the policy exposes nothing.
+    pub fn exposures(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .public_statements()
+            .into_iter()
+            .map(|(sid, actions)| {
+                format!("statement {sid} allows {} to everyone", actions.join(", "))
+            })
+            .collect();
+        for s in self.statements.iter().filter(|s| {
+            s.effect == Effect::Allow && !s.is_public_principal() && !s.is_pinned_by_condition()
+        }) {
+            let services: Vec<&str> = s
+                .principal
+                .iter()
+                .flatten()
+                .filter(|(k, v)| {
+                    k == "Service"
+                        && ANY_ACCOUNT_SERVICES
+                            .iter()
+                            .any(|x| x.eq_ignore_ascii_case(v))
+                })
+                .map(|(_, v)| v.as_str())
+                .collect();
+            if !services.is_empty() {
+                out.push(format!(
+                    "statement {} lets {} use it for any account (no aws:SourceAccount or aws:SourceArn with fixed values)",
+                    s.sid,
+                    services.join(", ")
+                ));
+            }
+        }
+        out
+    }
+
     /// Allow statements granting every action (`*` or `*:*`) on every resource (`*`):
     /// full administrative access. Returns their sids.
     pub fn admin_statements(&self) -> Vec<String> {
@@ -346,12 +389,21 @@ impl Statement {
     }
 }
 
-/// A condition value that does not fix anything: empty, holding a wildcard anywhere,
-/// or a network that admits every address.
+/// A condition value that does not fix anything: empty, holding a wildcard anywhere, a
+/// policy variable (`${aws:PrincipalAccount}`: S3 counts only fixed values, and a
+/// variable is whatever the caller makes it), or a network that admits every address.
 fn is_open_value(v: &str) -> bool {
     let v = v.trim();
-    v.is_empty() || v.contains(['*', '?']) || crate::network::is_open_cidr(v)
+    v.is_empty() || v.contains(['*', '?']) || v.contains("${") || crate::network::is_open_cidr(v)
 }
+
+/// Service principals that act for resources of any account: a grant to one of them
+/// without a condition pinning the source (`aws:SourceAccount`, `aws:SourceArn`, ...)
+/// lets another account's resource use this one (the confused deputy). S3 is the case
+/// the managed rule `lambda-function-public-access-prohibited` documents: bucket ARNs
+/// carry no account, so `SourceArn` alone does not fix the account either way, and any
+/// pinning condition is accepted as AWS does.
+pub const ANY_ACCOUNT_SERVICES: &[&str] = &["s3.amazonaws.com"];
 
 /// IAM wildcard matching: `*` any run, `?` one character, case-insensitive.
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {

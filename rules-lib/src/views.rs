@@ -503,6 +503,9 @@ pub struct IamPolicy {
     pub arn: Option<String>,
     /// The default version's document; `None` when the item carries none.
     pub default_document: Option<Result<PolicyDocument, String>>,
+    /// `permissionsBoundaryUsageCount`: how many users and roles use the policy as
+    /// their permissions boundary.
+    pub permissions_boundary_usage_count: Option<i64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -514,6 +517,8 @@ struct RawPolicy {
     default_version_id: Option<String>,
     #[serde(default, deserialize_with = "de::list")]
     policy_version_list: Vec<RawPolicyVersion>,
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    permissions_boundary_usage_count: Option<i64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -551,6 +556,7 @@ impl View for IamPolicy {
         Ok(Self {
             arn: raw.arn.or_else(|| item.arn.clone()),
             default_document: policy_from(default.and_then(|v| v.document.as_ref())),
+            permissions_boundary_usage_count: raw.permissions_boundary_usage_count,
         })
     }
 }

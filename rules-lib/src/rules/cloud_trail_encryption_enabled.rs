@@ -3,8 +3,8 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
+use crate::rule::{Frequency, ItemRule, RuleSpec, Trigger};
 use crate::views::Untyped;
-use crate::rule::{ItemRule, RuleSpec};
 
 use super::config_str;
 
@@ -13,15 +13,20 @@ use super::config_str;
 /// Documented logic: NON_COMPLIANT when a trail is not configured for SSE-KMS
 /// (`kmsKeyId` unset).
 ///
-/// Divergence: the managed rule is periodic and reports per account; ferrule judges each
-/// `AWS::CloudTrail::Trail` when it changes, so every trail gets its own verdict (a
-/// periodic run sweeps all trails through the Config API).
+/// Triggered, as the managed rule, on changes of `AWS::CloudTrail::Trail` and every 24
+/// hours; each trail gets its own verdict (the daily run judges every recorded trail,
+/// read through the Config API).
 pub struct CloudTrailEncryptionEnabled;
 
 static SPEC: RuleSpec = RuleSpec {
     name: "cloud-trail-encryption-enabled",
     description: "CloudTrail trails encrypt their log files with a KMS key.",
     resource_types: &["AWS::CloudTrail::Trail"],
+    // AWS triggers the managed rule on changes and every 24 hours; the daily run
+    // re-judges every recorded resource of the type, so it gets more time and memory.
+    trigger: Trigger::Both(Frequency::TwentyFourHours),
+    memory_mb: 256,
+    timeout_seconds: 300,
     ..RuleSpec::CHANGE
 };
 
@@ -34,9 +39,7 @@ impl ItemRule for CloudTrailEncryptionEnabled {
 
     fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
         match config_str(item, "kmsKeyId").filter(|k| !k.is_empty()) {
-            Some(k) => Verdict::compliant(format!(
-                "log files are encrypted with {k}"
-            )),
+            Some(k) => Verdict::compliant(format!("log files are encrypted with {k}")),
             None => Verdict::non_compliant(
                 "log files are not encrypted with a KMS key (kmsKeyId unset)",
             ),

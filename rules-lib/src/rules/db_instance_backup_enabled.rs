@@ -3,12 +3,8 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::views::Untyped;
 use crate::rule::{ItemRule, RuleSpec};
-
-use super::config_str;
-use super::config_value;
-use super::rds::is_read_replica;
+use crate::views::RdsInstance;
 
 /// `db-instance-backup-enabled` (AWS managed rule DB_INSTANCE_BACKUP_ENABLED).
 ///
@@ -23,57 +19,60 @@ pub struct DbInstanceBackupEnabled;
 
 /// `backupRetentionPeriod`.
 const BACKUP_RETENTION_PERIOD: ParamSpec = ParamSpec::optional(
-        "backupRetentionPeriod",
-        ParamKind::Int,
-        "Exact retention period in days (1-35)",
-    );
+    "backupRetentionPeriod",
+    ParamKind::Int,
+    "Exact retention period in days (1-35)",
+);
 
 /// `backupRetentionMinimum`.
 const BACKUP_RETENTION_MINIMUM: ParamSpec = ParamSpec::optional(
-        "backupRetentionMinimum",
-        ParamKind::Int,
-        "Minimum retention period in days",
-    );
+    "backupRetentionMinimum",
+    ParamKind::Int,
+    "Minimum retention period in days",
+);
 
 /// `preferredBackupWindow`.
 const PREFERRED_BACKUP_WINDOW: ParamSpec = ParamSpec::optional(
-        "preferredBackupWindow",
-        ParamKind::String,
-        "The backup window, e.g. 03:30-04:00 (UTC)",
-    );
+    "preferredBackupWindow",
+    ParamKind::String,
+    "The backup window, e.g. 03:30-04:00 (UTC)",
+);
 
 /// `checkReadReplicas`.
 const CHECK_READ_REPLICAS: ParamSpec = ParamSpec::optional(
-        "checkReadReplicas",
-        ParamKind::Bool,
-        "Also check read replicas",
-    );
+    "checkReadReplicas",
+    ParamKind::Bool,
+    "Also check read replicas",
+);
 
 static SPEC: RuleSpec = RuleSpec {
     name: "db-instance-backup-enabled",
     description:
         "RDS DB instances have automated backups, with the given retention and window when set.",
     resource_types: &["AWS::RDS::DBInstance"],
-    parameters: &[BACKUP_RETENTION_PERIOD, BACKUP_RETENTION_MINIMUM, PREFERRED_BACKUP_WINDOW, CHECK_READ_REPLICAS],
+    parameters: &[
+        BACKUP_RETENTION_PERIOD,
+        BACKUP_RETENTION_MINIMUM,
+        PREFERRED_BACKUP_WINDOW,
+        CHECK_READ_REPLICAS,
+    ],
     ..RuleSpec::CHANGE
 };
 
 impl ItemRule for DbInstanceBackupEnabled {
-    type View = Untyped;
+    type View = RdsInstance;
 
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
-        if is_read_replica(item) && params.bool(&CHECK_READ_REPLICAS) != Some(true) {
+    fn judge(&self, _item: &ConfigurationItem, db: &RdsInstance, params: &Params) -> Verdict {
+        if db.is_read_replica() && params.bool(&CHECK_READ_REPLICAS) != Some(true) {
             return Verdict::not_applicable(
                 "read replica (set checkReadReplicas to true to check it)",
             );
         }
-        let days = config_value(item, "backupRetentionPeriod")
-            .and_then(|v| v.as_i64())
-            .unwrap_or(0);
+        let days = db.backup_retention_period.unwrap_or(0);
         if days <= 0 {
             return Verdict::non_compliant(
                 "automated backups are disabled (backupRetentionPeriod 0)",
@@ -91,15 +90,13 @@ impl ItemRule for DbInstanceBackupEnabled {
             }
         }
         if let Some(want) = params.str(&PREFERRED_BACKUP_WINDOW) {
-            let actual = config_str(item, "preferredBackupWindow").unwrap_or("unset");
+            let actual = db.preferred_backup_window.as_deref().unwrap_or("unset");
             if actual != want {
                 problems.push(format!("the backup window is {actual}, not {want}"));
             }
         }
         if problems.is_empty() {
-            Verdict::compliant(format!(
-                "automated backups are kept {days} days"
-            ))
+            Verdict::compliant(format!("automated backups are kept {days} days"))
         } else {
             Verdict::non_compliant(problems.join("; "))
         }

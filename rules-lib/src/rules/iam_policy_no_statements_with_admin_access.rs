@@ -1,16 +1,11 @@
 //! `iam-policy-no-statements-with-admin-access`: no customer-managed policy grants
 //! `"Action": "*"` on `"Resource": "*"`.
 
-use serde_json::Value;
-
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::params::Params;
-use crate::policy::PolicyDocument;
-use crate::views::Untyped;
+use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec, Severity};
-
-use super::{as_bool, config_str, config_value};
+use crate::views::IamPolicy;
 
 /// `iam-policy-no-statements-with-admin-access` (AWS managed rule
 /// IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS).
@@ -23,63 +18,57 @@ use super::{as_bool, config_str, config_value};
 /// named by `defaultVersionId`; documents are read as objects, JSON text or URL-encoded
 /// text. `*:*` counts as `*`. An unreadable default document is NON_COMPLIANT with the
 /// reason.
+///
+/// `excludePermissionBoundaryPolicy` (`true`): a policy used as a permissions boundary
+/// (`permissionsBoundaryUsageCount` above 0) is NOT_APPLICABLE, since a boundary limits
+/// permissions rather than grants them.
 pub struct IamPolicyNoStatementsWithAdminAccess;
+
+/// `excludePermissionBoundaryPolicy`.
+const EXCLUDE_PERMISSION_BOUNDARY_POLICY: ParamSpec = ParamSpec::optional(
+    "excludePermissionBoundaryPolicy",
+    ParamKind::BoolAnyCase,
+    "Policies used as permissions boundaries are NOT_APPLICABLE",
+);
 
 static SPEC: RuleSpec = RuleSpec {
     name: "iam-policy-no-statements-with-admin-access",
     description: "Customer-managed IAM policies do not allow every action on every resource.",
     resource_types: &["AWS::IAM::Policy"],
+    parameters: &[EXCLUDE_PERMISSION_BOUNDARY_POLICY],
     severity: Severity::Critical,
     ..RuleSpec::CHANGE
 };
 
 impl ItemRule for IamPolicyNoStatementsWithAdminAccess {
-    type View = Untyped;
+    type View = IamPolicy;
 
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
-        let arn = config_str(item, "arn")
-            .or(item.arn.as_deref())
-            .unwrap_or("");
-        if arn.contains(":iam::aws:policy/") {
+    fn judge(&self, _item: &ConfigurationItem, policy: &IamPolicy, params: &Params) -> Verdict {
+        if policy.is_aws_managed() {
+            return Verdict::not_applicable("AWS managed policies are not checked");
+        }
+        if params.bool(&EXCLUDE_PERMISSION_BOUNDARY_POLICY) == Some(true)
+            && policy.permissions_boundary_usage_count.unwrap_or(0) > 0
+        {
             return Verdict::not_applicable(
-                "AWS managed policies are not checked",
+                "the policy is used as a permissions boundary (excludePermissionBoundaryPolicy)",
             );
         }
-        let versions = match config_value(item, "policyVersionList") {
-            Some(Value::Array(v)) => v.as_slice(),
-            _ => &[],
-        };
-        let default_id = config_str(item, "defaultVersionId");
-        let default = versions
-            .iter()
-            .find(|v| v.get("isDefaultVersion").and_then(as_bool) == Some(true))
-            .or_else(|| {
-                versions
-                    .iter()
-                    .find(|v| v.get("versionId").and_then(Value::as_str) == default_id)
-            });
-        let Some(document) = default
-            .and_then(|v| v.get("document"))
-            .filter(|d| !d.is_null())
-        else {
-            return Verdict::non_compliant(
+        match &policy.default_document {
+            None => Verdict::non_compliant(
                 "the item carries no default policy version document to check",
-            );
-        };
-        match PolicyDocument::from_value(document) {
-            Err(e) => Verdict::non_compliant(format!(
-                "the default policy version cannot be read: {e}"
-            )),
-            Ok(doc) => {
+            ),
+            Some(Err(e)) => {
+                Verdict::non_compliant(format!("the default policy version cannot be read: {e}"))
+            }
+            Some(Ok(doc)) => {
                 let admin = doc.admin_statements();
                 if admin.is_empty() {
-                    Verdict::compliant(
-                        "no statement allows every action on every resource",
-                    )
+                    Verdict::compliant("no statement allows every action on every resource")
                 } else {
                     Verdict::non_compliant(format!(
                         "statement {} allows \"*\" actions on \"*\" resources",
@@ -88,5 +77,93 @@ impl ItemRule for IamPolicyNoStatementsWithAdminAccess {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluation::Compliance::*;
+    use crate::testing::verdict;
+    use serde_json::json;
+
+    fn policy(arn: &str, statement: serde_json::Value, boundary_uses: i64) -> serde_json::Value {
+        json!({"resourceType": "AWS::IAM::Policy", "configuration": {
+            "arn": arn, "defaultVersionId": "v1", "permissionsBoundaryUsageCount": boundary_uses,
+            "policyVersionList": [{"versionId": "v1", "isDefaultVersion": true,
+                "document": {"Version": "2012-10-17", "Statement": [statement]}}]}})
+    }
+
+    const MINE: &str = "arn:aws:iam::123456789012:policy/p";
+
+    #[test]
+    fn star_on_star_is_non_compliant_and_narrower_grants_are_not() {
+        let admin = json!({"Sid": "all", "Effect": "Allow", "Action": "*", "Resource": "*"});
+        let (c, a) = verdict(
+            &IamPolicyNoStatementsWithAdminAccess,
+            policy(MINE, admin, 0),
+            json!({}),
+        );
+        assert_eq!(c, NonCompliant);
+        assert!(a.contains("statement all"), "{a}");
+        let narrow = json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"});
+        assert_eq!(
+            verdict(
+                &IamPolicyNoStatementsWithAdminAccess,
+                policy(MINE, narrow, 0),
+                json!({})
+            )
+            .0,
+            Compliant
+        );
+    }
+
+    #[test]
+    fn aws_managed_policies_are_not_applicable() {
+        let admin = json!({"Effect": "Allow", "Action": "*", "Resource": "*"});
+        let arn = "arn:aws:iam::aws:policy/AdministratorAccess";
+        assert_eq!(
+            verdict(
+                &IamPolicyNoStatementsWithAdminAccess,
+                policy(arn, admin, 0),
+                json!({})
+            )
+            .0,
+            NotApplicable
+        );
+    }
+
+    #[test]
+    fn boundaries_are_excluded_only_when_asked() {
+        let admin = json!({"Effect": "Allow", "Action": "*", "Resource": "*"});
+        let item = policy(MINE, admin, 2);
+        assert_eq!(
+            verdict(
+                &IamPolicyNoStatementsWithAdminAccess,
+                item.clone(),
+                json!({})
+            )
+            .0,
+            NonCompliant
+        );
+        let excluded = json!({"excludePermissionBoundaryPolicy": "True"});
+        assert_eq!(
+            verdict(
+                &IamPolicyNoStatementsWithAdminAccess,
+                item,
+                excluded.clone()
+            )
+            .0,
+            NotApplicable
+        );
+        let unused = policy(
+            MINE,
+            json!({"Effect": "Allow", "Action": "*", "Resource": "*"}),
+            0,
+        );
+        assert_eq!(
+            verdict(&IamPolicyNoStatementsWithAdminAccess, unused, excluded).0,
+            NonCompliant
+        );
     }
 }

@@ -1,15 +1,11 @@
 //! `lambda-function-no-plaintext-secrets`: secret-looking environment variables hold
 //! references, not literal values.
 
-use serde_json::Value;
-
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
-use crate::views::Untyped;
 use crate::rule::{ItemRule, RuleSpec, Severity};
-
-use super::config_value;
+use crate::views::LambdaFunction;
 
 /// `lambda-function-no-plaintext-secrets` (ferrule; no AWS managed rule does this).
 ///
@@ -239,18 +235,17 @@ pub(crate) fn is_reference(value: &str) -> bool {
 }
 
 impl ItemRule for LambdaFunctionNoPlaintextSecrets {
-    type View = Untyped;
+    type View = LambdaFunction;
 
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
-        let Some(Value::Object(vars)) = config_value(item, "environment.variables") else {
-            return Verdict::compliant(
-                "the function has no environment variables",
-            );
-        };
+    fn judge(&self, _item: &ConfigurationItem, f: &LambdaFunction, _params: &Params) -> Verdict {
+        let vars = &f.environment;
+        if vars.is_empty() {
+            return Verdict::compliant("the function has no environment variables");
+        }
         let mut found: Vec<&str> = vars
             .iter()
             .filter(|(name, value)| {
@@ -262,9 +257,7 @@ impl ItemRule for LambdaFunctionNoPlaintextSecrets {
             .collect();
         found.sort_unstable();
         if found.is_empty() {
-            Verdict::compliant(
-                "no environment variable holds a literal secret",
-            )
+            Verdict::compliant("no environment variable holds a literal secret")
         } else {
             Verdict::non_compliant(format!(
                 "environment variables {} hold literal values; store them in Secrets Manager or SSM Parameter Store and pass the ARN",

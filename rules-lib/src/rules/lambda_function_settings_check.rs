@@ -3,16 +3,17 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::views::LambdaFunction;
 use crate::rule::{ItemRule, RuleSpec};
-
+use crate::views::LambdaFunction;
 
 /// `lambda-function-settings-check` (AWS managed rule LAMBDA_FUNCTION_SETTINGS_CHECK).
 ///
 /// Documented logic: NON_COMPLIANT when the function's runtime, role, timeout or memory
 /// size do not match the expected values. Functions with the `Image` package type are
-/// ignored (NOT_APPLICABLE). `runtime` is required (a comma-separated list);
-/// `role`, `timeout` and `memorySize` are optional.
+/// ignored (NOT_APPLICABLE), and so are functions on OS-only runtimes (`provided`,
+/// `provided.al2`, `provided.al2023`: custom runtimes, whose version the function owns).
+/// `runtime` is required (a comma-separated list); `role`, `timeout` and `memorySize`
+/// are optional.
 ///
 /// Choices where the documentation is silent:
 /// - Defaults (`timeout` 3, `memorySize` 128) are what templates fill in; when a
@@ -73,9 +74,12 @@ impl ItemRule for LambdaFunctionSettingsCheck {
 
     fn judge(&self, _item: &ConfigurationItem, f: &LambdaFunction, params: &Params) -> Verdict {
         if f.is_image() {
-            return Verdict::not_applicable(
-                "container-image functions have no runtime setting",
-            );
+            return Verdict::not_applicable("container-image functions have no runtime setting");
+        }
+        if let Some(os_only) = f.runtime.as_deref().filter(|r| r.starts_with("provided")) {
+            return Verdict::not_applicable(format!(
+                "{os_only} is an OS-only runtime, which the managed rule does not judge"
+            ));
         }
         let mut problems = Vec::new();
         if let Some(allowed) = params.list(&RUNTIME) {
@@ -110,9 +114,7 @@ impl ItemRule for LambdaFunctionSettingsCheck {
             }
         }
         if problems.is_empty() {
-            Verdict::compliant(
-                "runtime, role, timeout and memory size are as expected",
-            )
+            Verdict::compliant("runtime, role, timeout and memory size are as expected")
         } else {
             Verdict::non_compliant(problems.join("; "))
         }

@@ -3,10 +3,8 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
-use crate::views::Untyped;
 use crate::rule::{ItemRule, RuleSpec, Severity};
-
-use super::{as_bool, config_value};
+use crate::views::RdsInstance;
 
 /// `rds-instance-public-access-check` (AWS managed rule RDS_INSTANCE_PUBLIC_ACCESS_CHECK).
 ///
@@ -22,21 +20,17 @@ static SPEC: RuleSpec = RuleSpec {
 };
 
 impl ItemRule for RdsInstancePublicAccessCheck {
-    type View = Untyped;
+    type View = RdsInstance;
 
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
-        if config_value(item, "publiclyAccessible").and_then(as_bool) == Some(true) {
-            Verdict::non_compliant(
-                "the DB instance is publicly accessible",
-            )
+    fn judge(&self, _item: &ConfigurationItem, db: &RdsInstance, _params: &Params) -> Verdict {
+        if db.publicly_accessible == Some(true) {
+            Verdict::non_compliant("the DB instance is publicly accessible")
         } else {
-            Verdict::compliant(
-                "the DB instance is not publicly accessible",
-            )
+            Verdict::compliant("the DB instance is not publicly accessible")
         }
     }
 }

@@ -4,10 +4,8 @@ use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::kms::key_matches;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::views::Untyped;
 use crate::rule::{ItemRule, RuleSpec, Severity};
-
-use super::{as_bool, config_str, config_value};
+use crate::views::RdsInstance;
 
 /// `rds-storage-encrypted` (AWS managed rule RDS_STORAGE_ENCRYPTED).
 ///
@@ -22,7 +20,7 @@ const KMS_KEY_ID: ParamSpec = ParamSpec::optional(
     "kmsKeyId",
     ParamKind::String,
     "ID or ARN of the KMS key the storage must be encrypted with",
-    );
+);
 
 static SPEC: RuleSpec = RuleSpec {
     name: "rds-storage-encrypted",
@@ -35,23 +33,23 @@ static SPEC: RuleSpec = RuleSpec {
 };
 
 impl ItemRule for RdsStorageEncrypted {
-    type View = Untyped;
+    type View = RdsInstance;
 
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
-        if config_value(item, "storageEncrypted").and_then(as_bool) != Some(true) {
+    fn judge(&self, _item: &ConfigurationItem, db: &RdsInstance, params: &Params) -> Verdict {
+        if db.storage_encrypted != Some(true) {
             return Verdict::non_compliant("storage is not encrypted");
         }
         let Some(want) = params.str(&KMS_KEY_ID) else {
             return Verdict::compliant("storage is encrypted");
         };
-        match config_str(item, "kmsKeyId") {
-            Some(actual) if key_matches(want, actual) => Verdict::compliant(format!(
-                "storage is encrypted with {actual}"
-            )),
+        match db.kms_key_id.as_deref() {
+            Some(actual) if key_matches(want, actual) => {
+                Verdict::compliant(format!("storage is encrypted with {actual}"))
+            }
             Some(actual) => Verdict::non_compliant(format!(
                 "storage is encrypted with {actual}, not with kmsKeyId {want}"
             )),

@@ -6,8 +6,8 @@ use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::policy::PolicyDocument;
-use crate::views::Untyped;
 use crate::rule::{ItemRule, RuleSpec, Severity};
+use crate::views::Untyped;
 
 /// `resource-policy-no-public-access` (ferrule; the deploy-time IAM Access Analyzer
 /// check, run on every change).
@@ -18,7 +18,10 @@ use crate::rule::{ItemRule, RuleSpec, Severity};
 /// (`supplementaryConfiguration.Policy`). NON_COMPLIANT when an Allow statement grants a
 /// public principal (`*`, `{"AWS": "*"}`, any `NotPrincipal`) any action without a
 /// condition that pins it to an account, organization, VPC, VPC endpoint, IP range or
-/// source (see [`crate::policy`]). The annotation names each statement and its actions.
+/// source, or lets `s3.amazonaws.com` use it for any account: the one decision of
+/// [`crate::policy::PolicyDocument::exposures`], shared with
+/// `lambda-function-public-access-prohibited`. The annotation names each statement and
+/// its actions.
 /// A resource without a policy is COMPLIANT.
 pub struct ResourcePolicyNoPublicAccess;
 
@@ -54,25 +57,13 @@ impl ItemRule for ResourcePolicyNoPublicAccess {
             return Verdict::compliant("the resource has no resource policy");
         };
         match PolicyDocument::from_value(policy) {
-            Err(e) => Verdict::non_compliant(format!(
-                "the resource policy cannot be read: {e}"
-            )),
+            Err(e) => Verdict::non_compliant(format!("the resource policy cannot be read: {e}")),
             Ok(doc) => {
-                let public = doc.public_statements();
-                if public.is_empty() {
-                    Verdict::compliant(
-                        "the resource policy grants nothing to everyone",
-                    )
+                let exposures = doc.exposures();
+                if exposures.is_empty() {
+                    Verdict::compliant("the resource policy grants nothing to everyone")
                 } else {
-                    Verdict::non_compliant(
-                        public
-                            .into_iter()
-                            .map(|(sid, a)| {
-                                format!("statement {sid} allows {} to everyone", a.join(", "))
-                            })
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    )
+                    Verdict::non_compliant(exposures.join("; "))
                 }
             }
         }

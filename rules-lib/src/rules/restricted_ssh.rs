@@ -2,10 +2,9 @@
 
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::network::permissions;
 use crate::params::Params;
-use crate::views::Untyped;
-use crate::rule::{ItemRule, RuleSpec, Severity};
+use crate::rule::{Frequency, ItemRule, RuleSpec, Severity, Trigger};
+use crate::views::SecurityGroup;
 
 /// `restricted-ssh` (AWS managed rule INCOMING_SSH_DISABLED).
 ///
@@ -22,35 +21,32 @@ static SPEC: RuleSpec = RuleSpec {
     description: "Security groups do not admit SSH (TCP 22) from 0.0.0.0/0 or ::/0.",
     resource_types: &["AWS::EC2::SecurityGroup"],
     severity: Severity::High,
+    // AWS triggers the managed rule on changes and every 24 hours; the daily run
+    // re-judges every recorded resource of the type, so it gets more time and memory.
+    trigger: Trigger::Both(Frequency::TwentyFourHours),
+    memory_mb: 256,
+    timeout_seconds: 300,
     ..RuleSpec::CHANGE
 };
 
 impl ItemRule for RestrictedSsh {
-    type View = Untyped;
+    type View = SecurityGroup;
 
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
-        let perms = match permissions(item, false) {
-            Ok(p) => p,
-            Err(e) => return Verdict::non_compliant(e),
-        };
+    fn judge(&self, _item: &ConfigurationItem, group: &SecurityGroup, _params: &Params) -> Verdict {
+        let perms = &group.ingress;
         let open: Vec<String> = perms
             .iter()
             .filter(|p| p.admits("tcp", 22) && p.is_open_to_world())
             .map(|p| format!("{} from {}", p.describe(), p.open_cidrs().join(" and ")))
             .collect();
         if open.is_empty() {
-            Verdict::compliant(
-                "no ingress rule admits SSH from anywhere",
-            )
+            Verdict::compliant("no ingress rule admits SSH from anywhere")
         } else {
-            Verdict::non_compliant(format!(
-                "SSH is open to the world: {}",
-                open.join("; ")
-            ))
+            Verdict::non_compliant(format!("SSH is open to the world: {}", open.join("; ")))
         }
     }
 }

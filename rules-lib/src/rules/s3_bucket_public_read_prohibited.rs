@@ -3,7 +3,7 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
-use crate::rule::{ItemRule, RuleSpec, Severity};
+use crate::rule::{Frequency, ItemRule, RuleSpec, Severity, Trigger};
 use crate::views::S3Bucket;
 
 use super::s3::{judge_public_access, READ_ACTIONS};
@@ -35,6 +35,11 @@ static SPEC: RuleSpec = RuleSpec {
     description: "S3 buckets do not allow public read access through their ACL or bucket policy.",
     resource_types: &["AWS::S3::Bucket"],
     severity: Severity::Critical,
+    // AWS triggers the managed rule on changes and every 24 hours; the daily run
+    // re-judges every recorded resource of the type, so it gets more time and memory.
+    trigger: Trigger::Both(Frequency::TwentyFourHours),
+    memory_mb: 256,
+    timeout_seconds: 300,
     ..RuleSpec::CHANGE
 };
 

@@ -2,12 +2,9 @@
 
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::network::permissions;
 use crate::params::Params;
-use crate::views::Untyped;
 use crate::rule::{ItemRule, RuleSpec};
-
-use super::config_str;
+use crate::views::SecurityGroup;
 
 /// `vpc-default-security-group-closed` (AWS managed rule
 /// VPC_DEFAULT_SECURITY_GROUP_CLOSED).
@@ -24,25 +21,21 @@ static SPEC: RuleSpec = RuleSpec {
 };
 
 impl ItemRule for VpcDefaultSecurityGroupClosed {
-    type View = Untyped;
+    type View = SecurityGroup;
 
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
-        if config_str(item, "groupName") != Some("default") {
+    fn judge(&self, _item: &ConfigurationItem, group: &SecurityGroup, _params: &Params) -> Verdict {
+        if group.group_name.as_deref() != Some("default") {
             return Verdict::not_applicable("not a default security group");
         }
-        let count = |egress| permissions(item, egress).map(|p| p.len());
-        match (count(false), count(true)) {
-            (Ok(0), Ok(0)) => Verdict::compliant(
-                "the default security group has no rules",
-            ),
-            (Ok(i), Ok(e)) => Verdict::non_compliant(format!(
+        match (group.ingress.len(), group.egress.len()) {
+            (0, 0) => Verdict::compliant("the default security group has no rules"),
+            (i, e) => Verdict::non_compliant(format!(
                 "the default security group has {i} inbound and {e} outbound rules"
             )),
-            (Err(e), _) | (_, Err(e)) => Verdict::non_compliant(e),
         }
     }
 }

@@ -2,10 +2,9 @@
 
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::network::permissions;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::views::Untyped;
-use crate::rule::{ItemRule, RuleSpec, Severity};
+use crate::rule::{Frequency, ItemRule, RuleSpec, Severity, Trigger};
+use crate::views::SecurityGroup;
 
 /// `vpc-sg-open-only-to-authorized-ports` (AWS managed rule
 /// VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS).
@@ -25,17 +24,17 @@ pub struct VpcSgOpenOnlyToAuthorizedPorts;
 
 /// `authorizedTcpPorts`.
 const AUTHORIZED_TCP_PORTS: ParamSpec = ParamSpec::optional(
-        "authorizedTcpPorts",
-        ParamKind::PortRanges,
-        "TCP ports and ranges that may be open to the world, e.g. 443,1020-1025",
-    );
+    "authorizedTcpPorts",
+    ParamKind::PortRanges,
+    "TCP ports and ranges that may be open to the world, e.g. 443,1020-1025",
+);
 
 /// `authorizedUdpPorts`.
 const AUTHORIZED_UDP_PORTS: ParamSpec = ParamSpec::optional(
-        "authorizedUdpPorts",
-        ParamKind::PortRanges,
-        "UDP ports and ranges that may be open to the world",
-    );
+    "authorizedUdpPorts",
+    ParamKind::PortRanges,
+    "UDP ports and ranges that may be open to the world",
+);
 
 static SPEC: RuleSpec = RuleSpec {
     name: "vpc-sg-open-only-to-authorized-ports",
@@ -43,6 +42,11 @@ static SPEC: RuleSpec = RuleSpec {
     resource_types: &["AWS::EC2::SecurityGroup"],
     parameters: &[AUTHORIZED_TCP_PORTS, AUTHORIZED_UDP_PORTS],
     severity: Severity::High,
+    // AWS triggers the managed rule on changes and every 24 hours; the daily run
+    // re-judges every recorded resource of the type, so it gets more time and memory.
+    trigger: Trigger::Both(Frequency::TwentyFourHours),
+    memory_mb: 256,
+    timeout_seconds: 300,
     ..RuleSpec::CHANGE
 };
 
@@ -63,17 +67,14 @@ fn covered(ranges: &[(u16, u16)], from: u16, to: u16) -> bool {
 }
 
 impl ItemRule for VpcSgOpenOnlyToAuthorizedPorts {
-    type View = Untyped;
+    type View = SecurityGroup;
 
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
-        let perms = match permissions(item, false) {
-            Ok(p) => p,
-            Err(e) => return Verdict::non_compliant(e),
-        };
+    fn judge(&self, _item: &ConfigurationItem, group: &SecurityGroup, params: &Params) -> Verdict {
+        let perms = &group.ingress;
         if !perms.iter().any(|p| p.is_open_to_world()) {
             return Verdict::not_applicable(
                 "no inbound rule admits traffic from 0.0.0.0/0 or ::/0",
@@ -92,9 +93,7 @@ impl ItemRule for VpcSgOpenOnlyToAuthorizedPorts {
             .map(|p| format!("{} from {}", p.describe(), p.open_cidrs().join(" and ")))
             .collect();
         if bad.is_empty() {
-            Verdict::compliant(
-                "traffic from anywhere is admitted only on authorized ports",
-            )
+            Verdict::compliant("traffic from anywhere is admitted only on authorized ports")
         } else {
             Verdict::non_compliant(format!(
                 "unauthorized ports open to the world: {}",
