@@ -486,7 +486,7 @@ mod tests {
 
         let mut deleted = volume("vol-2", false);
         deleted.status = crate::item::ItemStatus::ResourceDeleted;
-        deleted.configuration = serde_json::Value::Null;
+        deleted.configuration = serde_json::Value::Null.into();
         let e = evaluate_event(
             &EncryptedVolumes,
             &change(&deleted, false, json!({})),

@@ -280,12 +280,96 @@ pub struct ConfigurationItem {
     pub related_events: Vec<String>,
     /// `relationships`.
     pub relationships: Vec<Relationship>,
-    /// `configuration`, decoded from JSON text when needed; `Null` on deleted items.
-    pub configuration: Value,
+    /// `configuration` (`Null` on deleted items): an object, kept as the JSON text it
+    /// arrived in until something reads it whole; typed views read the text directly.
+    pub configuration: Configuration,
     /// `supplementaryConfiguration`, each value decoded from JSON text when needed.
     pub supplementary_configuration: BTreeMap<String, Value>,
     /// Typed views already read from this item ([`ConfigurationItem::view`]).
     pub views: ViewCache,
+}
+
+/// An item's `configuration`. Read from a stream, it stays the JSON text it arrived in
+/// (already checked to be an object) until something needs the whole
+/// [`serde_json::Value`]: [`Configuration::read`] parses only the fields a typed view
+/// declares, straight from the text, which is several times cheaper than building the
+/// `Value` of a large configuration. It dereferences to the `Value` (parsed once, on first
+/// use), so `item.configuration.get("field")` works whichever way the item was read.
+pub struct Configuration {
+    raw: Option<Box<str>>,
+    value: std::sync::OnceLock<Value>,
+}
+
+impl Configuration {
+    /// From JSON text holding an object (the caller has checked it is valid JSON).
+    fn from_raw(text: Box<str>) -> Self {
+        Self {
+            raw: Some(text),
+            value: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The whole configuration as a `Value` (parsed on first use).
+    pub fn value(&self) -> &Value {
+        self.value.get_or_init(|| match &self.raw {
+            // Checked when the item was read; `Null` only if the text were somehow not JSON.
+            Some(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+            None => Value::Null,
+        })
+    }
+
+    /// Reads the configuration as `T`: from the `Value` when it is already parsed, else
+    /// straight from the text (only the fields `T` declares are built).
+    pub fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        match (self.value.get(), &self.raw) {
+            (Some(v), _) => T::deserialize(v),
+            (None, Some(text)) => serde_json::from_str(text),
+            (None, None) => T::deserialize(&Value::Null),
+        }
+    }
+}
+
+impl From<Value> for Configuration {
+    fn from(v: Value) -> Self {
+        Self {
+            raw: None,
+            value: std::sync::OnceLock::from(v),
+        }
+    }
+}
+
+impl Default for Configuration {
+    fn default() -> Self {
+        Value::Null.into()
+    }
+}
+
+impl std::ops::Deref for Configuration {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        self.value()
+    }
+}
+
+impl Clone for Configuration {
+    fn clone(&self) -> Self {
+        match (self.value.get(), &self.raw) {
+            (None, Some(text)) => Self::from_raw(text.clone()),
+            _ => self.value().clone().into(),
+        }
+    }
+}
+
+impl PartialEq for Configuration {
+    fn eq(&self, other: &Self) -> bool {
+        self.value() == other.value()
+    }
+}
+
+impl std::fmt::Debug for Configuration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value().fmt(f)
+    }
 }
 
 /// The typed views read from one item, one per view type, so every rule that judges the
@@ -345,7 +429,57 @@ const ITEM_FIELDS: &[&str] = &[
 
 impl ConfigurationItem {
     /// Reads an item from JSON text in either shape.
+    ///
+    /// Fast path (what scans use): the item's members are found without building the
+    /// configuration; the small members are read as by [`ConfigurationItem::from_value`]
+    /// and the configuration is kept as text ([`Configuration`]). Anything the fast path
+    /// does not take on (escaped member names, a configuration that is not an object or
+    /// JSON text of one) is read by the general path, which also writes every error
+    /// message, so both paths give the same item or the same error.
     pub fn from_json_str(text: &str) -> Result<Self, ItemError> {
+        if let Some(item) = Self::from_json_str_fast(text) {
+            return Ok(item);
+        }
+        Self::from_json_str_general(text)
+    }
+
+    fn from_json_str_fast(text: &str) -> Option<Self> {
+        use serde_json::value::RawValue;
+        let members: Vec<(&str, &RawValue)> = serde_json::from_str::<FastMembers<'_>>(text).ok()?.0;
+        let mut small = Map::new();
+        let mut configuration = None;
+        let mut supplementary = None;
+        for (key, raw) in members {
+            match key {
+                "configuration" => configuration = Some(raw),
+                "supplementaryConfiguration" => supplementary = Some(raw),
+                _ => {
+                    small.insert(key.to_string(), serde_json::from_str(raw.get()).ok()?);
+                }
+            }
+        }
+        let configuration = match configuration {
+            None => Configuration::default(),
+            Some(raw) => fast_configuration(raw.get())?,
+        };
+        // The "is this an item" check of the general path counts `configuration`.
+        if !configuration.is_raw_null() {
+            small.insert("configuration".into(), Value::Null);
+        }
+        let mut item = Self::from_value(&Value::Object(small)).ok()?;
+        item.configuration = configuration;
+        if let Some(raw) = supplementary {
+            let mut holder = Map::new();
+            holder.insert(
+                "supplementaryConfiguration".into(),
+                serde_json::from_str(raw.get()).ok()?,
+            );
+            item.supplementary_configuration = FieldsOwned(holder).supplementary().ok()?;
+        }
+        Some(item)
+    }
+
+    fn from_json_str_general(text: &str) -> Result<Self, ItemError> {
         let value: Value = serde_json::from_str(text).map_err(|e| ItemError::Json {
             line: e.line(),
             column: e.column(),
@@ -392,7 +526,7 @@ impl ConfigurationItem {
             tags: f.tags()?,
             related_events: f.related_events()?,
             relationships: f.relationships()?,
-            configuration: f.configuration()?,
+            configuration: f.configuration()?.into(),
             supplementary_configuration: f.supplementary()?,
             views: ViewCache::default(),
         })
@@ -421,7 +555,7 @@ impl ConfigurationItem {
             holder.insert("supplementaryConfiguration".into(), s);
         }
         let mut f = FieldsOwned(holder);
-        item.configuration = f.configuration()?;
+        item.configuration = f.configuration()?.into();
         item.supplementary_configuration = f.supplementary()?;
         Ok(item)
     }
@@ -511,7 +645,7 @@ impl ConfigurationItem {
             "relationships".into(),
             self.relationships_json("name").into(),
         );
-        o.insert("configuration".into(), self.configuration.clone());
+        o.insert("configuration".into(), self.configuration.value().clone());
         o.insert(
             "supplementaryConfiguration".into(),
             Value::Object(
@@ -672,6 +806,65 @@ pub(crate) fn decode_embedded_json(v: &Value) -> Value {
     match v {
         Value::String(s) => serde_json::from_str(s).unwrap_or_else(|_| v.clone()),
         other => other.clone(),
+    }
+}
+
+/// An item's members as they are in the text (names without escapes only; values not
+/// read), for [`ConfigurationItem::from_json_str`]'s fast path.
+struct FastMembers<'a>(Vec<(&'a str, &'a serde_json::value::RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for FastMembers<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FastMembers<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::with_capacity(24);
+                while let Some(k) = map.next_key::<&'de str>()? {
+                    out.push((k, map.next_value()?));
+                }
+                Ok(FastMembers(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The configuration member's text as [`Configuration`], or `None` for the general path
+/// to read: an object is kept as it is; JSON text (the API shape) is unescaped and kept
+/// when it holds an object; `null`, `""` and `"null"` are `Null`.
+fn fast_configuration(raw: &str) -> Option<Configuration> {
+    let raw = raw.trim();
+    match raw.as_bytes().first()? {
+        b'{' => Some(Configuration::from_raw(raw.into())),
+        b'n' if raw == "null" => Some(Configuration::default()),
+        b'"' => {
+            let text: String = serde_json::from_str(raw).ok()?;
+            let t = text.trim();
+            if t.is_empty() || t == "null" {
+                return Some(Configuration::default());
+            }
+            if !t.starts_with('{') {
+                return None;
+            }
+            // The text must be JSON as a whole: checked now, so reading it later cannot fail.
+            serde_json::from_str::<serde::de::IgnoredAny>(t).ok()?;
+            Some(Configuration::from_raw(t.into()))
+        }
+        _ => None,
+    }
+}
+
+impl Configuration {
+    /// Whether this is `Null` known without parsing (no text, no value but `Null`).
+    fn is_raw_null(&self) -> bool {
+        self.raw.is_none() && self.value.get().is_none_or(Value::is_null)
     }
 }
 
@@ -893,6 +1086,78 @@ impl Fields<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every item file of the repository's fixtures (each rule's, in both shapes, and the
+    /// AWS RDK's examples), one item at a time.
+    fn fixture_items() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+        let mut out = Vec::new();
+        for dir in std::fs::read_dir(&root).unwrap().flatten() {
+            let Ok(files) = std::fs::read_dir(dir.path()) else {
+                continue;
+            };
+            for f in files.flatten() {
+                let name = f.path().display().to_string();
+                if !name.ends_with(".json") || name.ends_with(".params.json") {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(f.path()) else {
+                    continue;
+                };
+                match serde_json::from_str::<Value>(&text) {
+                    Ok(Value::Array(items)) => {
+                        out.extend(items.iter().map(|i| (name.clone(), i.to_string())))
+                    }
+                    Ok(v @ Value::Object(_)) => out.push((name, v.to_string())),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_fast_reader_gives_the_general_readers_item_for_every_fixture() {
+        let mut fast = 0;
+        for (name, text) in fixture_items() {
+            let general = ConfigurationItem::from_json_str_general(&text);
+            if let Some(item) = ConfigurationItem::from_json_str_fast(&text) {
+                fast += 1;
+                let general = general.unwrap_or_else(|e| {
+                    panic!("{name}: fast path read what the general path refuses: {e}")
+                });
+                assert_eq!(item, general, "{name}");
+                assert_eq!(item.to_api_json(), general.to_api_json(), "{name}");
+            }
+        }
+        assert!(fast > 300, "the fast path read only {fast} fixture items");
+    }
+
+    #[test]
+    fn a_configuration_read_from_text_is_parsed_only_when_read_whole() {
+        let text = r#"{"resourceType": "AWS::EC2::Volume", "resourceId": "v", "configuration": "{\"encrypted\": true, \"size\": 8}"}"#;
+        let item = ConfigurationItem::from_json_str(text).unwrap();
+        assert!(item.configuration.value.get().is_none());
+        #[derive(serde::Deserialize)]
+        struct Enc {
+            encrypted: bool,
+        }
+        assert!(item.configuration.read::<Enc>().unwrap().encrypted);
+        assert!(
+            item.configuration.value.get().is_none(),
+            "a typed read builds no Value"
+        );
+        assert_eq!(item.configuration.get("size"), Some(&Value::from(8)));
+        // Not an object: the general path reads it and names the problem.
+        let e = ConfigurationItem::from_json_str(
+            r#"{"resourceType": "T", "resourceId": "r", "configuration": "[1]"}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("a configuration is an object"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn out_of_range_timestamps_are_refused_where_they_are_read() {

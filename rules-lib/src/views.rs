@@ -56,7 +56,9 @@ impl View for Untyped {
 /// Reads `configuration` as `T` (for a rule's own small view of a type no other rule
 /// judges).
 pub fn configuration<T: DeserializeOwned>(item: &ConfigurationItem) -> Result<T, ViewError> {
-    T::deserialize(&item.configuration).map_err(|e| ViewError::new("configuration", e))
+    item.configuration
+        .read()
+        .map_err(|e| ViewError::new("configuration", e))
 }
 
 /// Reads `supplementaryConfiguration.<key>` as `T` (absent or null: `T::default()`).

@@ -59,15 +59,14 @@ impl RawItem {
             source: format!("{}: item #{}", self.label, self.index),
             reason,
         };
-        let value = match self.raw {
-            Raw::Item(item) => return Ok(*item),
-            Raw::Value(v) => v,
-            Raw::Text(text) => match serde_json::from_str::<Value>(text.get()) {
-                Ok(v) => v,
-                Err(e) => return Err(skipped(format!("invalid JSON: {e}"))),
-            },
-        };
-        ConfigurationItem::from_owned(value).map_err(|e| skipped(e.to_string()))
+        match self.raw {
+            Raw::Item(item) => Ok(*item),
+            Raw::Value(v) => ConfigurationItem::from_owned(v).map_err(|e| skipped(e.to_string())),
+            // The fast path: the configuration stays text until a rule's view reads it.
+            Raw::Text(text) => {
+                ConfigurationItem::from_json_str(text.get()).map_err(|e| skipped(e.to_string()))
+            }
+        }
     }
 }
 

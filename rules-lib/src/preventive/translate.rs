@@ -352,7 +352,7 @@ pub fn translate(cfn_type: &str, input: &Input<'_>) -> ConfigurationItem {
         tags: tags(input.get("Tags")),
         related_events: Vec::new(),
         relationships: Vec::new(),
-        configuration: Value::Object(built.configuration),
+        configuration: Value::Object(built.configuration).into(),
         supplementary_configuration: built.supplementary,
         views: Default::default(),
     }

@@ -84,7 +84,7 @@ pub(crate) fn config_value<'a>(
     item: &'a crate::item::ConfigurationItem,
     path: &str,
 ) -> Option<&'a Value> {
-    let mut v = &item.configuration;
+    let mut v = item.configuration.value();
     for key in path.split('.') {
         v = v.get(key)?;
     }
