@@ -114,15 +114,19 @@ fn every_rule_fixture_scanned_as_a_snapshot_gets_its_named_verdict() {
 #[test]
 fn the_bundled_sample_account_is_scanned_with_every_rule() {
     let report = scan(&opts(Source::Sample, &[], Map::new())).unwrap();
-    assert_eq!(report.items, 162);
+    assert_eq!(report.items, 231);
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     let not_evaluated: Vec<&str> = report.not_evaluated.iter().map(|n| n.rule).collect();
     assert_eq!(
         not_evaluated,
         [
+            "access-keys-rotated",
             "iam-password-policy",
             "iam-root-access-key-check",
-            "iam-user-mfa-enabled"
+            "iam-user-mfa-enabled",
+            "iam-user-unused-credentials-check",
+            "mfa-enabled-for-iam-console-access",
+            "root-account-mfa-enabled",
         ]
     );
     let by_rule = report.by_rule();

@@ -887,3 +887,40 @@ fn a_rule_with_both_triggers_may_list_and_batch_read_what_its_periodic_runs_judg
         ])
     );
 }
+
+/// The catalog! list is the one list: every rule has exactly one function binary whose
+/// `main` runs that rule, and no binary runs a rule the catalog lacks (`rdk create` and
+/// the list write both).
+#[test]
+fn every_catalog_rule_has_one_function_binary_and_every_binary_a_rule() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions/src/bin");
+    let mut bins: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    bins.sort();
+    let mut want: Vec<String> = rules_lib::rules::catalog()
+        .iter()
+        .map(|r| format!("{}.rs", r.spec().name))
+        .collect();
+    want.sort();
+    assert_eq!(bins, want);
+    for rule in rules_lib::rules::catalog() {
+        let name = rule.spec().name;
+        let text = std::fs::read_to_string(dir.join(format!("{name}.rs"))).unwrap();
+        let ty: String = name
+            .split('-')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert!(
+            text.contains(&format!("rules_lib::lambda_main!(rules_lib::rules::{ty});")),
+            "functions/src/bin/{name}.rs does not run rules::{ty}:\n{text}"
+        );
+    }
+}

@@ -55,6 +55,22 @@ pub struct ScanOptions {
 
 const BATCH: usize = 256;
 
+/// Files a worker takes at a time when a scan is shared out by file.
+const FILES_PER_JOB: usize = 64;
+
+/// Work for a scan worker: items the stream found, or whole files to read.
+enum Job {
+    Items(Vec<RawItem>),
+    Files(Vec<std::path::PathBuf>),
+}
+
+/// What a worker read of whole files.
+#[derive(Default)]
+struct FilesRead {
+    count: usize,
+    bytes: u64,
+}
+
 /// Reads `--parameters-file`: `{"rule-name": {"param": "value", ...}, ...}`.
 pub fn read_parameters_file(path: &std::path::Path) -> Result<Map<String, Value>, CliError> {
     let text = std::fs::read_to_string(path)
@@ -205,13 +221,19 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
 
     // Workers read each item (the costly part: JSON to a tree to a ConfigurationItem)
     // and judge it; this thread only finds where each item starts and ends.
+    //
+    // A directory of many small files (one item each, as history delivery writes them)
+    // is shared out by file instead: each worker opens, reads and judges whole files, so
+    // the per-file work runs on every core too.
     type Done = (
         Vec<ScanEvaluation>,
         Vec<Skipped>,
         Vec<ConfigurationItem>,
         usize,
+        FilesRead,
     );
-    let (item_tx, item_rx) = sync_channel::<Vec<RawItem>>(workers * 4);
+    let by_file = snapshot_files.len() >= workers * 4;
+    let (item_tx, item_rx) = sync_channel::<Job>(workers * 4);
     let item_rx = Mutex::new(item_rx);
     let (res_tx, res_rx) = channel::<Done>();
     let mut item_skipped: Vec<Skipped> = Vec::new();
@@ -220,12 +242,29 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
             let res_tx = res_tx.clone();
             let (item_rx, scanner) = (&item_rx, &scanner);
             s.spawn(move || loop {
-                let batch = match item_rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+                let job = match item_rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
                     Ok(b) => b,
                     Err(_) => return,
                 };
-                let mut evals = Vec::with_capacity(batch.len() * 3);
                 let mut failed = Vec::new();
+                let mut files = FilesRead::default();
+                let batch = match job {
+                    Job::Items(batch) => batch,
+                    Job::Files(paths) => {
+                        let mut batch = Vec::new();
+                        for f in paths {
+                            match source::read_file_raw(&f, &mut |raw| batch.push(raw)) {
+                                Ok(n) => {
+                                    files.bytes += n;
+                                    files.count += 1;
+                                }
+                                Err(k) => failed.push(k),
+                            }
+                        }
+                        batch
+                    }
+                };
+                let mut evals = Vec::with_capacity(batch.len() * 3);
                 let mut kept = Vec::new();
                 let mut parsed = 0;
                 for raw in batch {
@@ -248,7 +287,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                         kept.push(item);
                     }
                 }
-                if res_tx.send((evals, failed, kept, parsed)).is_err() {
+                if res_tx.send((evals, failed, kept, parsed, files)).is_err() {
                     return;
                 }
             });
@@ -262,7 +301,10 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
             batch.push(raw);
             if batch.len() == BATCH {
                 progress.set_position(seen);
-                let _ = item_tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                let _ = item_tx.send(Job::Items(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(BATCH),
+                )));
             }
         };
         match &opts.source {
@@ -275,6 +317,12 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                     )));
                 }
                 bytes = source::SAMPLE_ACCOUNT.len() as u64;
+            }
+            Source::Snapshots(_) if by_file => {
+                for chunk in snapshot_files.chunks(FILES_PER_JOB) {
+                    progress.set_message(chunk[0].display().to_string());
+                    let _ = item_tx.send(Job::Files(chunk.to_vec()));
+                }
             }
             Source::Snapshots(_) => {
                 for f in &snapshot_files {
@@ -301,14 +349,16 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
             }
         }
         if !batch.is_empty() {
-            let _ = item_tx.send(batch);
+            let _ = item_tx.send(Job::Items(batch));
         }
         drop(item_tx);
-        for (evals, failed, kept_items, parsed) in res_rx {
+        for (evals, failed, kept_items, parsed, files) in res_rx {
             evaluations.extend(evals);
             skipped.extend(failed);
             kept.extend(kept_items);
             items += parsed;
+            files_read += files.count;
+            bytes += files.bytes;
         }
     });
     progress.finish_and_clear();

@@ -53,6 +53,14 @@ impl RawItem {
         }
     }
 
+    /// The item's JSON text as the file holds it (empty for an item already read).
+    pub fn text(&self) -> &str {
+        match &self.raw {
+            Raw::Text(t) => t.get(),
+            _ => "",
+        }
+    }
+
     /// Reads the item; a malformed one names its file and position in the file.
     pub fn parse(self) -> ItemResult {
         let skipped = |reason: String| Skipped {
@@ -155,7 +163,16 @@ pub fn read_file_raw(path: &Path, sink: &mut dyn FnMut(RawItem)) -> Result<u64, 
         reason,
     })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let result = if label.ends_with(".gz") {
+    let result = if !label.ends_with(".gz") && size <= SMALL_FILE.min(max_item_bytes()) {
+        // A small file (one item, as history delivery and sample-ci write them) is read
+        // whole with one read and parsed from memory: no read-ahead buffer to set up.
+        let mut bytes = Vec::with_capacity(size as usize + 1);
+        let mut file = file;
+        match file.read_to_end(&mut bytes) {
+            Ok(_) => stream_raw_slice(&bytes, &label, sink),
+            Err(e) => Err(format!("cannot read: {e}")),
+        }
+    } else if label.ends_with(".gz") {
         stream_raw(flate2::read::MultiGzDecoder::new(file), &label, sink)
     } else {
         stream_raw(file, &label, sink)
@@ -164,6 +181,52 @@ pub fn read_file_raw(path: &Path, sink: &mut dyn FnMut(RawItem)) -> Result<u64, 
         source: label,
         reason,
     })
+}
+
+/// Files up to this size are read whole and parsed from memory.
+const SMALL_FILE: u64 = 1024 * 1024;
+
+/// Streams the items of a document held in memory (a small file read whole).
+fn stream_raw_slice(
+    bytes: &[u8],
+    label: &str,
+    sink: &mut dyn FnMut(RawItem),
+) -> Result<(), String> {
+    if bytes.starts_with(&crate::input::UTF8_BOM) {
+        return Err(crate::input::BOM_MESSAGE.into());
+    }
+    let budget = ItemBudget::new();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut index = 0usize;
+    let label: Arc<str> = Arc::from(label);
+    TopLevel {
+        label: &label,
+        sink,
+        index: &mut index,
+        budget: &budget,
+    }
+    .deserialize(&mut de)
+    .and_then(|_| de.end())
+    .map_err(|e| describe(&e, &budget, index))
+}
+
+/// The message for a stream that stopped: the item cap, broken JSON, or a wrong shape.
+fn describe(e: &serde_json::Error, budget: &ItemBudget, index: usize) -> String {
+    if budget.exceeded.get() {
+        format!(
+            "{}; the rest of the file is not read",
+            too_large(&format!("item #{index} (from line {})", e.line()))
+        )
+    } else if e.is_eof() || e.is_syntax() {
+        format!(
+            "invalid JSON at line {} column {}: {}",
+            e.line(),
+            e.column(),
+            short(e)
+        )
+    } else {
+        format!("at line {} column {}: {}", e.line(), e.column(), short(e))
+    }
 }
 
 /// Streams the items of a reader, read: a snapshot document, a list, one item, or an
@@ -216,23 +279,7 @@ pub fn stream_raw<R: Read>(
     }
     .deserialize(&mut de)
     .and_then(|_| de.end())
-    .map_err(|e| {
-        if budget.exceeded.get() {
-            format!(
-                "{}; the rest of the file is not read",
-                too_large(&format!("item #{index} (from line {})", e.line()))
-            )
-        } else if e.is_eof() || e.is_syntax() {
-            format!(
-                "invalid JSON at line {} column {}: {}",
-                e.line(),
-                e.column(),
-                short(&e)
-            )
-        } else {
-            format!("at line {} column {}: {}", e.line(), e.column(), short(&e))
-        }
-    })
+    .map_err(|e| describe(&e, &budget, index))
 }
 
 fn short(e: &serde_json::Error) -> String {

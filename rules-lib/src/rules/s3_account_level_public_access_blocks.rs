@@ -21,7 +21,10 @@ use crate::rule::{ItemRule, RuleSpec, Severity};
 pub struct S3AccountLevelPublicAccessBlocks;
 
 /// Each parameter and the setting it requires.
-const SETTINGS: [(&ParamSpec, fn(&PublicAccessBlock) -> bool); 4] = [
+/// Whether a setting is on.
+type IsOn = fn(&PublicAccessBlock) -> bool;
+
+const SETTINGS: [(&ParamSpec, IsOn); 4] = [
     (&IGNORE_PUBLIC_ACLS, |b| b.ignore_public_acls),
     (&BLOCK_PUBLIC_POLICY, |b| b.block_public_policy),
     (&BLOCK_PUBLIC_ACLS, |b| b.block_public_acls),

@@ -1,9 +1,13 @@
 //! Scan benchmark: a synthetic AWS Config snapshot of N items over the catalog's resource
 //! types, scanned with every rule, against a parse-only pass over the same file.
 //!
-//! `scanbench generate N FILE` writes the snapshot; `scanbench parse FILE` and
-//! `scanbench scan FILE` each print items/s, MB/s and the process's peak RSS (run them
-//! as separate processes so each RSS is its own; tests/bench/scan.sh does).
+//! `scanbench generate N FILE` writes the snapshot; `scanbench split FILE DIR` writes its
+//! items one file each (what Config history delivery and `rdk sample-ci` users have).
+//! `scanbench value PATH` (each item parsed into a `serde_json::Value`: the baseline),
+//! `scanbench parse PATH` (each item read into a `ConfigurationItem`, as scans read them)
+//! and `scanbench scan PATH` (the whole catalog, as `rdk scan`) each print items/s, MB/s
+//! and the process's peak RSS (run them as separate processes so each RSS is its own;
+//! tests/bench/scan.sh does). PATH is a file or a directory of them.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -53,25 +57,59 @@ fn generate(n: usize, path: &PathBuf) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: scanbench generate N FILE | scanbench parse FILE | scanbench scan FILE";
+    let usage = "usage: scanbench generate N FILE | scanbench split FILE DIR | scanbench value|parse|scan PATH";
     let mode = args.get(1).expect(usage);
     match mode.as_str() {
         "generate" => {
             let n: usize = args.get(2).and_then(|s| s.parse().ok()).expect(usage);
             generate(n, &PathBuf::from(args.get(3).expect(usage)));
         }
-        "parse" | "scan" => {
+        "split" => {
+            let from = PathBuf::from(args.get(2).expect(usage));
+            let dir = PathBuf::from(args.get(3).expect(usage));
+            std::fs::create_dir_all(&dir).unwrap();
+            let mut i = 0usize;
+            source::read_file_raw(&from, &mut |raw| {
+                // Spread over subdirectories as Config's S3 prefixes are (100 files each
+                // would be ~1,000 directories; 1,000 each keeps listings short).
+                let sub = dir.join(format!("{:04}", i / 1000));
+                if i % 1000 == 0 {
+                    std::fs::create_dir_all(&sub).unwrap();
+                }
+                std::fs::write(sub.join(format!("item-{i}.json")), raw.text()).unwrap();
+                i += 1;
+            })
+            .unwrap();
+            println!("split {i} items into {}", dir.display());
+        }
+        "value" | "parse" | "scan" => {
             let path = PathBuf::from(args.get(2).expect(usage));
-            let mb = std::fs::metadata(&path).unwrap().len() as f64 / 1_048_576.0;
+            let (files, _) = source::snapshot_files(&path).unwrap();
+            let mb = files
+                .iter()
+                .map(|f| std::fs::metadata(f).unwrap().len())
+                .sum::<u64>() as f64
+                / 1_048_576.0;
             let started = Instant::now();
-            let (items, evaluations) = if mode == "parse" {
+            let (items, evaluations) = if mode == "value" || mode == "parse" {
                 let mut n = 0usize;
-                source::read_file(&path, &mut |r| {
-                    if r.is_ok() {
-                        n += 1
+                for f in &files {
+                    if mode == "value" {
+                        source::read_file_raw(f, &mut |raw| {
+                            if serde_json::from_str::<Value>(raw.text()).is_ok() {
+                                n += 1
+                            }
+                        })
+                        .unwrap();
+                    } else {
+                        source::read_file(f, &mut |r| {
+                            if r.is_ok() {
+                                n += 1
+                            }
+                        })
+                        .unwrap();
                     }
-                })
-                .unwrap();
+                }
                 (n, 0)
             } else {
                 let params: Map<String, Value> =

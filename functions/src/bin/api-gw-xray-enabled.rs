@@ -1,0 +1,2 @@
+//! The `api-gw-xray-enabled` rule as an AWS Lambda function.
+rules_lib::lambda_main!(rules_lib::rules::ApiGwXrayEnabled);

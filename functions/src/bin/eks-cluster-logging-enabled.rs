@@ -1,0 +1,2 @@
+//! The `eks-cluster-logging-enabled` rule as an AWS Lambda function.
+rules_lib::lambda_main!(rules_lib::rules::EksClusterLoggingEnabled);

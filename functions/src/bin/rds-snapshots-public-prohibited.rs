@@ -1,0 +1,2 @@
+//! The `rds-snapshots-public-prohibited` rule as an AWS Lambda function.
+rules_lib::lambda_main!(rules_lib::rules::RdsSnapshotsPublicProhibited);

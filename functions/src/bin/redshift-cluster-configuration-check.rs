@@ -1,0 +1,2 @@
+//! The `redshift-cluster-configuration-check` rule as an AWS Lambda function.
+rules_lib::lambda_main!(rules_lib::rules::RedshiftClusterConfigurationCheck);

@@ -1,0 +1,2 @@
+//! The `secretsmanager-scheduled-rotation-success-check` rule as an AWS Lambda function.
+rules_lib::lambda_main!(rules_lib::rules::SecretsmanagerScheduledRotationSuccessCheck);

@@ -1,0 +1,69 @@
+//! `api-gw-xray-enabled`: REST API stages trace requests with AWS X-Ray.
+
+use crate::evaluation::Verdict;
+use crate::item::ConfigurationItem;
+use crate::params::Params;
+use crate::rule::{ItemRule, RuleSpec, Severity};
+
+use super::network_services::RestStage;
+
+/// `api-gw-xray-enabled` (AWS managed rule API_GW_XRAY_ENABLED).
+///
+/// Documented logic: checks if AWS X-Ray tracing is enabled on Amazon API Gateway REST
+/// APIs; COMPLIANT if X-Ray tracing is enabled and NON_COMPLIANT otherwise. No
+/// parameters.
+///
+/// Data: `configuration.tracingEnabled` of the stage. Choice: absent is false (the API
+/// Gateway default).
+pub struct ApiGwXrayEnabled;
+
+static SPEC: RuleSpec = RuleSpec {
+    name: "api-gw-xray-enabled",
+    description: "REST API stages have AWS X-Ray tracing enabled.",
+    resource_types: &["AWS::ApiGateway::Stage"],
+    severity: Severity::Low,
+    preventive: false,
+    ..RuleSpec::CHANGE
+};
+
+impl ItemRule for ApiGwXrayEnabled {
+    type View = RestStage;
+
+    fn spec(&self) -> &'static RuleSpec {
+        &SPEC
+    }
+
+    fn judge(&self, _item: &ConfigurationItem, stage: &RestStage, _params: &Params) -> Verdict {
+        if stage.tracing_enabled == Some(true) {
+            Verdict::compliant("X-Ray tracing is enabled")
+        } else {
+            Verdict::non_compliant("X-Ray tracing is not enabled")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluation::Compliance::*;
+    use crate::testing::verdict;
+    use serde_json::{json, Value};
+
+    fn stage(configuration: Value) -> Value {
+        json!({"resourceType": "AWS::ApiGateway::Stage", "configuration": configuration})
+    }
+
+    #[test]
+    fn tracing_on_is_compliant_and_off_or_absent_is_not() {
+        let on = stage(json!({"tracingEnabled": "true"}));
+        assert_eq!(verdict(&ApiGwXrayEnabled, on, json!({})).0, Compliant);
+        for off in [
+            json!({"tracingEnabled": false}),
+            json!({"stageName": "test"}),
+        ] {
+            let (c, a) = verdict(&ApiGwXrayEnabled, stage(off), json!({}));
+            assert_eq!(c, NonCompliant);
+            assert_eq!(a, "X-Ray tracing is not enabled");
+        }
+    }
+}
