@@ -7,7 +7,6 @@
 //! every given non-empty declared parameter.
 #![no_main]
 
-use ferrule_fuzz::required_parameters;
 use libfuzzer_sys::fuzz_target;
 use rules_lib::params::{parse_port_ranges, split_csv};
 use rules_lib::{rules, Params, Rule};
@@ -19,12 +18,7 @@ fn parse(rule: &dyn Rule, raw: &Map<String, Value>) {
         Ok((params, _runtime)) => {
             for p in spec.parameters {
                 if p.required {
-                    assert!(
-                        params.has(p.name),
-                        "{}: required {} missing",
-                        spec.name,
-                        p.name
-                    );
+                    assert!(params.has(p), "{}: required {} missing", spec.name, p.name);
                 }
                 let given = match raw.get(p.name) {
                     Some(Value::String(s)) => !s.trim().is_empty(),
@@ -32,12 +26,7 @@ fn parse(rule: &dyn Rule, raw: &Map<String, Value>) {
                     _ => false,
                 };
                 if given {
-                    assert!(
-                        params.has(p.name),
-                        "{}: given {} dropped",
-                        spec.name,
-                        p.name
-                    );
+                    assert!(params.has(p), "{}: given {} dropped", spec.name, p.name);
                 }
             }
             let _ = params.candidate_values();
@@ -74,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
         let spec = rule.spec();
         for p in spec.parameters {
             // The others at valid values, this one at the fuzzed text.
-            let mut raw = required_parameters(rule);
+            let mut raw = Params::required_examples(spec.parameters);
             raw.insert(p.name.to_string(), Value::String(text.to_string()));
             parse(rule, &raw);
         }

@@ -14,10 +14,8 @@ use std::task::{Context, Poll, Waker};
 use rules_lib::config_api::{BoxFuture, ComplianceRecord, ConfigApi, ResourceKey};
 use rules_lib::evaluation::{MAX_ANNOTATION_CHARS, MAX_RESOURCE_ID_CHARS, MAX_RESOURCE_TYPE_CHARS};
 use rules_lib::{
-    engine, rules, ApiError, Compliance, ConfigurationItem, Evaluation, ParamKind, Params, Rule,
-    Timestamp,
+    engine, rules, ApiError, Compliance, ConfigurationItem, Evaluation, Params, Rule, Timestamp,
 };
-use serde_json::{Map, Value};
 
 /// The time evaluations of items without a capture time are stamped with: fixed, so a
 /// reproducer behaves the same on every run.
@@ -26,29 +24,8 @@ pub fn fallback_time() -> Timestamp {
     *T.get_or_init(|| Timestamp::parse("2024-05-01T10:00:00.000Z").expect("a valid time"))
 }
 
-/// A valid value of a parameter kind (as the engine's own tests fill required ones).
-pub fn valid_value(kind: ParamKind) -> &'static str {
-    match kind {
-        ParamKind::Int | ParamKind::Port => "1",
-        ParamKind::Bool | ParamKind::BoolAnyCase => "true",
-        ParamKind::PortRanges => "443,1020-1025",
-        ParamKind::Choice(words) => words.first().copied().unwrap_or("x"),
-        ParamKind::String | ParamKind::Csv => "x",
-    }
-}
-
-/// Raw parameters that satisfy a rule: a valid value for each required parameter.
-pub fn required_parameters(rule: &dyn Rule) -> Map<String, Value> {
-    rule.spec()
-        .parameters
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| (p.name.to_string(), Value::from(valid_value(p.kind))))
-        .collect()
-}
-
 /// Every catalog rule with parameters it accepts: none for rules that need none, a
-/// valid value for every required one otherwise.
+/// valid value for every required one otherwise ([`Params::required_examples`]).
 pub fn rules_with_params() -> &'static [(&'static dyn Rule, Params)] {
     static ALL: OnceLock<Vec<(&'static dyn Rule, Params)>> = OnceLock::new();
     ALL.get_or_init(|| {
@@ -56,11 +33,14 @@ pub fn rules_with_params() -> &'static [(&'static dyn Rule, Params)] {
             .iter()
             .map(|&rule| {
                 let spec = rule.spec();
-                let (params, _) =
-                    Params::parse(spec.name, spec.parameters, &required_parameters(rule))
-                        .unwrap_or_else(|e| {
-                            panic!("{}: valid required parameters refused: {e}", spec.name)
-                        });
+                let (params, _) = Params::parse(
+                    spec.name,
+                    spec.parameters,
+                    &Params::required_examples(spec.parameters),
+                )
+                .unwrap_or_else(|e| {
+                    panic!("{}: valid required parameters refused: {e}", spec.name)
+                });
                 (rule, params)
             })
             .collect()

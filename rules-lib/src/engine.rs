@@ -389,19 +389,7 @@ mod tests {
         for rule in crate::rules::catalog() {
             let spec = rule.spec();
             // Required parameters get a value of their kind.
-            let mut given = serde_json::Map::new();
-            for p in spec.parameters.iter().filter(|p| p.required) {
-                let v = match p.kind {
-                    crate::params::ParamKind::Int | crate::params::ParamKind::Port => "1",
-                    crate::params::ParamKind::Bool | crate::params::ParamKind::BoolAnyCase => {
-                        "true"
-                    }
-                    crate::params::ParamKind::PortRanges => "443",
-                    crate::params::ParamKind::Choice(words) => words[0],
-                    _ => "x",
-                };
-                given.insert(p.name.into(), json!(v));
-            }
+            let given = Params::required_examples(spec.parameters);
             let (params, _) = Params::parse(spec.name, spec.parameters, &given).unwrap();
             for rt in spec.resource_types {
                 for status in ["OK", "ResourceDiscovered"] {

@@ -64,6 +64,18 @@ impl ParamKind {
         }
     }
 
+    /// A valid value of this kind, as InputParameters carry it (for tests, fuzzing and
+    /// anything that must run a rule whose required parameters are not given).
+    pub fn example(&self) -> &'static str {
+        match self {
+            Self::Int | Self::Port => "1",
+            Self::Bool | Self::BoolAnyCase => "true",
+            Self::PortRanges => "443,1020-1025",
+            Self::Choice(words) => words.first().copied().unwrap_or("x"),
+            Self::String | Self::Csv => "x",
+        }
+    }
+
     /// The name used in `rdk rules` and templates.
     pub fn name(&self) -> &'static str {
         match self {
@@ -280,6 +292,16 @@ impl Params {
             },
             runtime,
         ))
+    }
+
+    /// InputParameters that satisfy `specs`: a valid value ([`ParamKind::example`]) for
+    /// each required parameter, nothing for the optional ones.
+    pub fn required_examples(specs: &[ParamSpec]) -> Map<String, Value> {
+        specs
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| (p.name.to_string(), Value::from(p.kind.example())))
+            .collect()
     }
 
     /// Builds parameters directly (tests and tools).
