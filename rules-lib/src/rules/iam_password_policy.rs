@@ -19,70 +19,83 @@ use crate::rule::{AccountContext, AccountRule, Rule, RuleKind, RuleSpec, ACCOUNT
 /// Choice: as for every ferrule rule, a parameter left out is not checked; the
 /// documented defaults (true, 14, 24, 90) are what templates fill in. A boolean `false`
 /// means "not required", never "must be off".
+///
+/// Divergence, deliberate: AWS documents that a boolean not spelt in lower case (`True`)
+/// is treated as `false`, which silently stops checking what the writer meant to require.
+/// ferrule refuses such a value as an invalid parameter (the invocation fails, naming the
+/// parameter and what it expects) so the mistake is seen and fixed.
 pub struct IamPasswordPolicy;
 
 /// `RequireUppercaseCharacters`.
 const REQUIRE_UPPERCASE_CHARACTERS: ParamSpec = ParamSpec::optional(
-        "RequireUppercaseCharacters",
-        ParamKind::Bool,
-        "Require at least one uppercase letter",
-    )
-    .with_default("true");
+    "RequireUppercaseCharacters",
+    ParamKind::Bool,
+    "Require at least one uppercase letter",
+)
+.with_default("true");
 
 /// `RequireLowercaseCharacters`.
 const REQUIRE_LOWERCASE_CHARACTERS: ParamSpec = ParamSpec::optional(
-        "RequireLowercaseCharacters",
-        ParamKind::Bool,
-        "Require at least one lowercase letter",
-    )
-    .with_default("true");
+    "RequireLowercaseCharacters",
+    ParamKind::Bool,
+    "Require at least one lowercase letter",
+)
+.with_default("true");
 
 /// `RequireSymbols`.
 const REQUIRE_SYMBOLS: ParamSpec = ParamSpec::optional(
-        "RequireSymbols",
-        ParamKind::Bool,
-        "Require at least one symbol",
-    )
-    .with_default("true");
+    "RequireSymbols",
+    ParamKind::Bool,
+    "Require at least one symbol",
+)
+.with_default("true");
 
 /// `RequireNumbers`.
 const REQUIRE_NUMBERS: ParamSpec = ParamSpec::optional(
-        "RequireNumbers",
-        ParamKind::Bool,
-        "Require at least one number",
-    )
-    .with_default("true");
+    "RequireNumbers",
+    ParamKind::Bool,
+    "Require at least one number",
+)
+.with_default("true");
 
 /// `MinimumPasswordLength`.
 const MINIMUM_PASSWORD_LENGTH: ParamSpec = ParamSpec::optional(
-        "MinimumPasswordLength",
-        ParamKind::Int,
-        "Minimum password length",
-    )
-    .with_default("14");
+    "MinimumPasswordLength",
+    ParamKind::Int,
+    "Minimum password length",
+)
+.with_default("14");
 
 /// `PasswordReusePrevention`.
 const PASSWORD_REUSE_PREVENTION: ParamSpec = ParamSpec::optional(
-        "PasswordReusePrevention",
-        ParamKind::Int,
-        "Number of previous passwords that cannot be reused",
-    )
-    .with_default("24");
+    "PasswordReusePrevention",
+    ParamKind::Int,
+    "Number of previous passwords that cannot be reused",
+)
+.with_default("24");
 
 /// `MaxPasswordAge`.
 const MAX_PASSWORD_AGE: ParamSpec = ParamSpec::optional(
-        "MaxPasswordAge",
-        ParamKind::Int,
-        "Days before a password must be changed",
-    )
-    .with_default("90");
+    "MaxPasswordAge",
+    ParamKind::Int,
+    "Days before a password must be changed",
+)
+.with_default("90");
 
 static SPEC: RuleSpec = RuleSpec {
     name: "iam-password-policy",
     description:
         "The account password policy meets the required complexity, length, reuse and age settings.",
     resource_types: &[ACCOUNT],
-    parameters: &[REQUIRE_UPPERCASE_CHARACTERS, REQUIRE_LOWERCASE_CHARACTERS, REQUIRE_SYMBOLS, REQUIRE_NUMBERS, MINIMUM_PASSWORD_LENGTH, PASSWORD_REUSE_PREVENTION, MAX_PASSWORD_AGE],
+    parameters: &[
+        REQUIRE_UPPERCASE_CHARACTERS,
+        REQUIRE_LOWERCASE_CHARACTERS,
+        REQUIRE_SYMBOLS,
+        REQUIRE_NUMBERS,
+        MINIMUM_PASSWORD_LENGTH,
+        PASSWORD_REUSE_PREVENTION,
+        MAX_PASSWORD_AGE,
+    ],
     permissions: &["iam:GetAccountPasswordPolicy"],
     ..RuleSpec::PERIODIC
 };
@@ -150,7 +163,11 @@ impl AccountRule for IamPasswordPolicy {
         ctx: &'a AccountContext<'a>,
         params: &'a Params,
     ) -> BoxFuture<'a, Result<Vec<Evaluation>, RuleError>> {
-        Box::pin(async move { Ok(vec![ctx.account_evaluation(judge(ctx.iam()?, params).await?)?]) })
+        Box::pin(async move {
+            Ok(vec![
+                ctx.account_evaluation(judge(ctx.iam()?, params).await?)?
+            ])
+        })
     }
 }
 

@@ -22,6 +22,11 @@ use super::config_str;
 /// needs no EC2 permissions; a flow log counts when its `resourceId` is the VPC and its
 /// status is not `FAILED`/`INACTIVE`; `trafficType` matches case-insensitively and a
 /// flow log of type `ALL` satisfies any requested type.
+///
+/// The recorder must record `AWS::EC2::FlowLog` (the managed rule calls EC2 instead): when
+/// the account records no flow log at all, each VPC is NON_COMPLIANT and its annotation
+/// says to check that the recorder records the type, since that cannot be told apart from
+/// an account with no flow logs.
 pub struct VpcFlowLogsEnabled;
 
 /// `trafficType`.
@@ -29,7 +34,7 @@ const TRAFFIC_TYPE: ParamSpec = ParamSpec::optional(
     "trafficType",
     ParamKind::Choice(&["ACCEPT", "REJECT", "ALL"]),
     "The traffic type the flow logs must capture",
-    );
+);
 
 static SPEC: RuleSpec = RuleSpec {
     name: "vpc-flow-logs-enabled",
@@ -67,6 +72,10 @@ pub(crate) fn judge(
         .map(|vpc| {
             let types = by_vpc.get(vpc.resource_id.as_str());
             let v = match (types, &wanted) {
+                (None, _) if flow_logs.is_empty() => Verdict::non_compliant(
+                    "the VPC has no active flow log (no AWS::EC2::FlowLog is recorded in the \
+                     account: if the recorder does not record that type, record it)",
+                ),
                 (None, _) => Verdict::non_compliant("the VPC has no active flow log"),
                 (Some(t), Some(w)) if !t.iter().any(|x| x == w || x == "ALL") => {
                     Verdict::non_compliant(format!(
