@@ -40,6 +40,11 @@ pub enum ParamKind {
     Port,
     /// One of these words, in any case; read back spelled as listed (with [`Params::str`]).
     Choice(&'static [&'static str]),
+    /// A whole number between these bounds, inclusive (read with [`Params::int`]).
+    IntRange(i64, i64),
+    /// Comma-separated words, each one of these in any case; read back spelled as listed
+    /// (with [`Params::list`]).
+    ChoiceList(&'static [&'static str]),
 }
 
 impl ParamKind {
@@ -47,13 +52,18 @@ impl ParamKind {
     pub fn expected(&self) -> String {
         match self {
             Self::Choice(words) => format!("one of {}", words.join(", ")),
+            Self::IntRange(lo, hi) => format!("a whole number from {lo} to {hi}"),
+            Self::ChoiceList(words) => {
+                format!("a comma-separated list of {}", words.join(", "))
+            }
             other => other.expected_static().to_string(),
         }
     }
 
     fn expected_static(&self) -> &'static str {
         match self {
-            Self::Choice(_) => "one of a list",
+            Self::Choice(_) | Self::ChoiceList(_) => "one of a list",
+            Self::IntRange(_, _) => "a whole number in a range",
             Self::String => "text",
             Self::Int => "a whole number",
             Self::Bool => "true or false (lower case)",
@@ -66,13 +76,16 @@ impl ParamKind {
 
     /// A valid value of this kind, as InputParameters carry it (for tests, fuzzing and
     /// anything that must run a rule whose required parameters are not given).
-    pub fn example(&self) -> &'static str {
+    pub fn example(&self) -> String {
         match self {
-            Self::Int | Self::Port => "1",
-            Self::Bool | Self::BoolAnyCase => "true",
-            Self::PortRanges => "443,1020-1025",
-            Self::Choice(words) => words.first().copied().unwrap_or("x"),
-            Self::String | Self::Csv => "x",
+            Self::Int | Self::Port => "1".into(),
+            Self::IntRange(lo, _) => lo.to_string(),
+            Self::Bool | Self::BoolAnyCase => "true".into(),
+            Self::PortRanges => "443,1020-1025".into(),
+            Self::Choice(words) | Self::ChoiceList(words) => {
+                words.first().copied().unwrap_or("x").into()
+            }
+            Self::String | Self::Csv => "x".into(),
         }
     }
 
@@ -86,6 +99,8 @@ impl ParamKind {
             Self::PortRanges => "port-ranges",
             Self::Port => "port",
             Self::Choice(_) => "string",
+            Self::IntRange(_, _) => "int",
+            Self::ChoiceList(_) => "csv",
         }
     }
 }
@@ -391,6 +406,22 @@ fn parse_value(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError> {
             _ => return Err(invalid()),
         },
         ParamKind::Csv => ParamValue::List(split_csv(t)),
+        ParamKind::IntRange(lo, hi) => match t.parse::<i64>() {
+            Ok(n) if (lo..=hi).contains(&n) => ParamValue::Int(n),
+            _ => return Err(invalid()),
+        },
+        ParamKind::ChoiceList(words) => ParamValue::List(
+            split_csv(t)
+                .iter()
+                .map(|w| {
+                    words
+                        .iter()
+                        .find(|c| c.eq_ignore_ascii_case(w))
+                        .map(|c| c.to_string())
+                        .ok_or_else(invalid)
+                })
+                .collect::<Result<_, _>>()?,
+        ),
         ParamKind::Choice(words) => ParamValue::String(
             words
                 .iter()
@@ -476,6 +507,34 @@ mod tests {
         assert_eq!(p.int(&SPECS[1]), Some(30));
         assert_eq!(p.bool(&SPECS[2]), Some(true));
         assert_eq!(p.ports(&SPECS[3]).unwrap(), [(443, 443), (1020, 1025)]);
+    }
+
+    #[test]
+    fn ranges_and_word_lists_are_checked_when_parsed() {
+        const KINDS: &[ParamSpec] = &[
+            ParamSpec::optional("days", ParamKind::IntRange(1, 35), ""),
+            ParamSpec::optional(
+                "logs",
+                ParamKind::ChoiceList(&["search", "index", "error"]),
+                "",
+            ),
+        ];
+        let parse = |v: Value| Params::parse("r", KINDS, v.as_object().unwrap()).map(|(p, _)| p);
+        let p = parse(json!({"days": "35", "logs": "Search, ERROR"})).unwrap();
+        assert_eq!(p.int(&KINDS[0]), Some(35));
+        assert_eq!(p.list(&KINDS[1]).unwrap(), ["search", "error"]);
+        let e = parse(json!({"days": "36"})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "rule parameter `days` has value `36`, expected a whole number from 1 to 35"
+        );
+        let e = parse(json!({"logs": "search, audit"})).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("a comma-separated list of search, index, error"),
+            "{e}"
+        );
+        assert_eq!(ParamKind::IntRange(1, 35).example(), "1");
     }
 
     #[test]

@@ -13,22 +13,23 @@ use super::datastores::{bad_parameter, RedshiftCluster};
 /// greater than `MaxRetentionPeriod`, or less than `MinRetentionPeriod` (both optional:
 /// minimum value 1, maximum value 35).
 ///
-/// Choices: an absent retention period counts as 0; a bound outside 1-35, or a minimum
-/// above the maximum, makes the rule NON_COMPLIANT with the parameter error, rather
-/// than judge against a bound AWS would refuse.
+/// Choices: an absent retention period counts as 0. A bound outside 1-35 is an invalid
+/// parameter (refused before anything is judged, as AWS refuses it); a minimum above the
+/// maximum makes the rule NON_COMPLIANT with the parameter error, rather than judge
+/// against bounds no cluster can meet.
 pub struct RedshiftBackupEnabled;
 
 /// `MinRetentionPeriod`.
 const MIN_RETENTION: ParamSpec = ParamSpec::optional(
     "MinRetentionPeriod",
-    ParamKind::Int,
+    ParamKind::IntRange(1, 35),
     "Minimum retention period in days (at least 1)",
 );
 
 /// `MaxRetentionPeriod`.
 const MAX_RETENTION: ParamSpec = ParamSpec::optional(
     "MaxRetentionPeriod",
-    ParamKind::Int,
+    ParamKind::IntRange(1, 35),
     "Maximum retention period in days (at most 35)",
 );
 
@@ -61,20 +62,6 @@ impl ItemRule for RedshiftBackupEnabled {
     fn judge(&self, _item: &ConfigurationItem, c: &RedshiftCluster, params: &Params) -> Verdict {
         let min = params.int(&MIN_RETENTION);
         let max = params.int(&MAX_RETENTION);
-        if let Some(m) = min.filter(|m| !(1..=35).contains(m)) {
-            return bad_parameter(
-                "MinRetentionPeriod",
-                &m.to_string(),
-                "a number of days 1-35",
-            );
-        }
-        if let Some(m) = max.filter(|m| !(1..=35).contains(m)) {
-            return bad_parameter(
-                "MaxRetentionPeriod",
-                &m.to_string(),
-                "a number of days 1-35",
-            );
-        }
         if let (Some(lo), Some(hi)) = (min, max) {
             if lo > hi {
                 return bad_parameter(
@@ -159,15 +146,19 @@ mod tests {
     }
 
     #[test]
-    fn bounds_outside_1_to_35_or_crossed_are_reported() {
+    fn bounds_outside_1_to_35_are_refused_and_crossed_ones_reported() {
         for p in [
             json!({"MinRetentionPeriod": "0"}),
             json!({"MaxRetentionPeriod": "36"}),
-            json!({"MinRetentionPeriod": "10", "MaxRetentionPeriod": "5"}),
         ] {
-            let (c, a) = verdict(&RedshiftBackupEnabled, cluster(json!(7)), p);
-            assert_eq!(c, NonCompliant);
-            assert!(a.contains("rule parameter `"), "{a}");
+            let e =
+                crate::params::Params::parse(SPEC.name, SPEC.parameters, p.as_object().unwrap())
+                    .unwrap_err();
+            assert!(e.to_string().contains("a whole number from 1 to 35"), "{e}");
         }
+        let crossed = json!({"MinRetentionPeriod": "10", "MaxRetentionPeriod": "5"});
+        let (c, a) = verdict(&RedshiftBackupEnabled, cluster(json!(7)), crossed);
+        assert_eq!(c, NonCompliant);
+        assert!(a.contains("rule parameter `"), "{a}");
     }
 }
