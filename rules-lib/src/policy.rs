@@ -355,13 +355,16 @@ impl Statement {
 
     /// Whether some condition pins the statement to a specific account, organization,
     /// network or source: a pinning key, a positive operator (not `...Not...`, not
-    /// `...IfExists`), and fixed values only. As in S3's definition of "public", a value
+    /// `...IfExists`, not `ForAllValues:...`), and fixed values only. As in S3's definition of "public", a value
     /// with a wildcard anywhere (`arn:aws:sns:*:*:*`, `o-*`, `vpce-*`, `123*`) pins
     /// nothing, nor does an open network (`0.0.0.0/0`, any zero prefix).
     pub fn is_pinned_by_condition(&self) -> bool {
         self.condition.iter().any(|(op, keys)| {
             let op_l = op.to_ascii_lowercase();
+            // `ForAllValues:` is true when the key is absent from the request, so it
+            // pins nothing (only `ForAnyValue:` and plain operators require a value).
             if op_l.contains("not")
+                || op_l.starts_with("forallvalues:")
                 || op_l.ends_with("ifexists")
                 || op_l == "null"
                 || op_l.starts_with("bool")
@@ -439,6 +442,35 @@ mod tests {
     use serde_json::json;
 
     const READ: &[&str] = &["s3:GetObject", "s3:ListBucket"];
+
+    #[test]
+    fn for_all_values_and_policy_variables_pin_nothing_but_for_any_value_does() {
+        let doc = |op: &str, value: &str| {
+            PolicyDocument::from_value(&json!({"Statement": [{
+                "Sid": "S", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                "Resource": "*", "Condition": {op: {"aws:SourceAccount": value}}
+            }]}))
+            .unwrap()
+        };
+        // True when the key is absent from the request: pins nothing.
+        assert_eq!(
+            doc("ForAllValues:StringEquals", "123456789012")
+                .exposures()
+                .len(),
+            1
+        );
+        // Whatever the caller's account is: pins nothing.
+        assert_eq!(
+            doc("StringEquals", "${aws:PrincipalAccount}")
+                .exposures()
+                .len(),
+            1
+        );
+        assert!(doc("ForAnyValue:StringEquals", "123456789012")
+            .exposures()
+            .is_empty());
+        assert!(doc("StringEquals", "123456789012").exposures().is_empty());
+    }
 
     #[test]
     fn a_condition_value_with_a_wildcard_pins_nothing() {

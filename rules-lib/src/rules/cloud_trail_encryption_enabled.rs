@@ -46,3 +46,53 @@ impl ItemRule for CloudTrailEncryptionEnabled {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(non_snake_case)] // test names spell parameters and fields as users write them
+mod tests {
+    use super::*;
+    use crate::evaluation::Compliance::*;
+    use crate::testing::verdict;
+    use serde_json::json;
+
+    fn trail(configuration: serde_json::Value) -> serde_json::Value {
+        json!({"resourceType": "AWS::CloudTrail::Trail", "configuration": configuration})
+    }
+
+    #[test]
+    fn a_trail_with_a_kms_key_is_compliant_and_names_it() {
+        let key = "arn:aws:kms:us-east-1:123456789012:key/k-1";
+        let (c, a) = verdict(
+            &CloudTrailEncryptionEnabled,
+            trail(json!({"name": "t", "kmsKeyId": key})),
+            json!({}),
+        );
+        assert_eq!(c, Compliant);
+        assert_eq!(a, format!("log files are encrypted with {key}"));
+    }
+
+    #[test]
+    fn a_trail_without_kmsKeyId_is_non_compliant() {
+        for configuration in [
+            json!({"name": "t"}),
+            json!({"name": "t", "kmsKeyId": null}),
+            json!({"name": "t", "kmsKeyId": ""}),
+        ] {
+            let (c, a) = verdict(
+                &CloudTrailEncryptionEnabled,
+                trail(configuration),
+                json!({}),
+            );
+            assert_eq!(c, NonCompliant);
+            assert_eq!(
+                a,
+                "log files are not encrypted with a KMS key (kmsKeyId unset)"
+            );
+        }
+    }
+
+    #[test]
+    fn it_runs_on_changes_and_every_24_hours_as_the_managed_rule() {
+        assert_eq!(SPEC.trigger, Trigger::Both(Frequency::TwentyFourHours));
+    }
+}

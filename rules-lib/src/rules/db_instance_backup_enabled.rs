@@ -102,3 +102,135 @@ impl ItemRule for DbInstanceBackupEnabled {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(non_snake_case)] // test names spell parameters and fields as users write them
+mod tests {
+    use super::*;
+    use crate::evaluation::Compliance::*;
+    use crate::testing::verdict;
+    use serde_json::json;
+
+    fn db(configuration: serde_json::Value) -> serde_json::Value {
+        json!({"resourceType": "AWS::RDS::DBInstance", "configuration": configuration})
+    }
+
+    fn kept(days: i64) -> serde_json::Value {
+        db(
+            json!({"dBInstanceIdentifier": "db-1", "backupRetentionPeriod": days,
+                  "preferredBackupWindow": "03:30-04:00"}),
+        )
+    }
+
+    #[test]
+    fn backups_on_without_parameters_are_compliant() {
+        let (c, a) = verdict(&DbInstanceBackupEnabled, kept(7), json!({}));
+        assert_eq!(c, Compliant);
+        assert_eq!(a, "automated backups are kept 7 days");
+    }
+
+    #[test]
+    fn backups_off_or_unrecorded_are_non_compliant() {
+        for configuration in [json!({"backupRetentionPeriod": 0}), json!({})] {
+            let (c, a) = verdict(&DbInstanceBackupEnabled, db(configuration), json!({}));
+            assert_eq!(c, NonCompliant);
+            assert_eq!(
+                a,
+                "automated backups are disabled (backupRetentionPeriod 0)"
+            );
+        }
+    }
+
+    #[test]
+    fn backupRetentionPeriod_must_be_equalled_exactly() {
+        let p = json!({"backupRetentionPeriod": "7"});
+        assert_eq!(
+            verdict(&DbInstanceBackupEnabled, kept(7), p.clone()).0,
+            Compliant
+        );
+        for days in [6, 8] {
+            let (c, a) = verdict(&DbInstanceBackupEnabled, kept(days), p.clone());
+            assert_eq!(c, NonCompliant);
+            assert_eq!(a, format!("backups are kept {days} days, not 7"));
+        }
+    }
+
+    #[test]
+    fn backupRetentionMinimum_is_a_lower_bound() {
+        let p = json!({"backupRetentionMinimum": "7"});
+        assert_eq!(
+            verdict(&DbInstanceBackupEnabled, kept(7), p.clone()).0,
+            Compliant
+        );
+        assert_eq!(
+            verdict(&DbInstanceBackupEnabled, kept(35), p.clone()).0,
+            Compliant
+        );
+        let (c, a) = verdict(&DbInstanceBackupEnabled, kept(3), p);
+        assert_eq!(c, NonCompliant);
+        assert_eq!(a, "backups are kept 3 days, fewer than 7");
+    }
+
+    #[test]
+    fn preferredBackupWindow_must_be_equalled() {
+        let p = json!({"preferredBackupWindow": "03:30-04:00"});
+        assert_eq!(
+            verdict(&DbInstanceBackupEnabled, kept(7), p.clone()).0,
+            Compliant
+        );
+        let (c, a) = verdict(
+            &DbInstanceBackupEnabled,
+            kept(7),
+            json!({"preferredBackupWindow": "05:00-05:30"}),
+        );
+        assert_eq!(c, NonCompliant);
+        assert_eq!(a, "the backup window is 03:30-04:00, not 05:00-05:30");
+        let unset = db(json!({"backupRetentionPeriod": 7}));
+        let (c, a) = verdict(&DbInstanceBackupEnabled, unset, p);
+        assert_eq!(c, NonCompliant);
+        assert_eq!(a, "the backup window is unset, not 03:30-04:00");
+    }
+
+    #[test]
+    fn every_failed_parameter_is_reported() {
+        let p = json!({"backupRetentionPeriod": "14", "backupRetentionMinimum": "10",
+                       "preferredBackupWindow": "05:00-05:30"});
+        let (c, a) = verdict(&DbInstanceBackupEnabled, kept(7), p);
+        assert_eq!(c, NonCompliant);
+        assert_eq!(
+            a,
+            "backups are kept 7 days, not 14; backups are kept 7 days, fewer than 10; \
+             the backup window is 03:30-04:00, not 05:00-05:30"
+        );
+    }
+
+    #[test]
+    fn a_read_replica_is_not_applicable_unless_checkReadReplicas() {
+        let replica = || {
+            db(json!({"readReplicaSourceDBInstanceIdentifier": "db-0",
+                      "backupRetentionPeriod": 0}))
+        };
+        for p in [json!({}), json!({"checkReadReplicas": "false"})] {
+            let (c, a) = verdict(&DbInstanceBackupEnabled, replica(), p);
+            assert_eq!(c, NotApplicable);
+            assert_eq!(
+                a,
+                "read replica (set checkReadReplicas to true to check it)"
+            );
+        }
+        let (c, _) = verdict(
+            &DbInstanceBackupEnabled,
+            replica(),
+            json!({"checkReadReplicas": "true"}),
+        );
+        assert_eq!(c, NonCompliant);
+    }
+
+    #[test]
+    fn an_unreadable_retention_is_non_compliant_and_says_why() {
+        let bad = db(json!({"backupRetentionPeriod": "seven"}));
+        let (c, a) = verdict(&DbInstanceBackupEnabled, bad, json!({}));
+        assert_eq!(c, NonCompliant);
+        assert!(a.contains("configuration cannot be read"), "{a}");
+    }
+}

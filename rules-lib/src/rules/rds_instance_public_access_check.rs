@@ -34,3 +34,50 @@ impl ItemRule for RdsInstancePublicAccessCheck {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(non_snake_case)] // test names spell parameters and fields as users write them
+mod tests {
+    use super::*;
+    use crate::evaluation::Compliance::*;
+    use crate::testing::verdict;
+    use serde_json::json;
+
+    fn db(configuration: serde_json::Value) -> serde_json::Value {
+        json!({"resourceType": "AWS::RDS::DBInstance", "configuration": configuration})
+    }
+
+    #[test]
+    fn publiclyAccessible_true_is_non_compliant() {
+        for on in [json!(true), json!("true")] {
+            let (c, a) = verdict(
+                &RdsInstancePublicAccessCheck,
+                db(json!({"publiclyAccessible": on})),
+                json!({}),
+            );
+            assert_eq!(c, NonCompliant);
+            assert_eq!(a, "the DB instance is publicly accessible");
+        }
+    }
+
+    #[test]
+    fn publiclyAccessible_false_or_absent_is_compliant() {
+        for configuration in [
+            json!({"publiclyAccessible": false}),
+            json!({"publiclyAccessible": null}),
+            json!({}),
+        ] {
+            let (c, a) = verdict(&RdsInstancePublicAccessCheck, db(configuration), json!({}));
+            assert_eq!(c, Compliant);
+            assert_eq!(a, "the DB instance is not publicly accessible");
+        }
+    }
+
+    #[test]
+    fn an_unreadable_setting_is_non_compliant_and_says_why() {
+        let bad = db(json!({"publiclyAccessible": [true]}));
+        let (c, a) = verdict(&RdsInstancePublicAccessCheck, bad, json!({}));
+        assert_eq!(c, NonCompliant);
+        assert!(a.contains("configuration cannot be read"), "{a}");
+    }
+}

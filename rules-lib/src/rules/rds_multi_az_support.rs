@@ -57,3 +57,93 @@ impl ItemRule for RdsMultiAzSupport {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(non_snake_case)] // test names spell parameters and fields as users write them
+mod tests {
+    use super::*;
+    use crate::evaluation::Compliance::*;
+    use crate::testing::verdict;
+    use serde_json::json;
+
+    fn db(configuration: serde_json::Value) -> serde_json::Value {
+        json!({"resourceType": "AWS::RDS::DBInstance", "configuration": configuration})
+    }
+
+    #[test]
+    fn multiAZ_on_is_compliant_and_off_or_absent_is_not() {
+        let on = db(json!({"engine": "mysql", "multiAZ": true}));
+        let (c, a) = verdict(&RdsMultiAzSupport, on, json!({}));
+        assert_eq!(c, Compliant);
+        assert_eq!(a, "Multi-AZ is enabled");
+        for off in [
+            json!({"engine": "mysql", "multiAZ": false}),
+            json!({"engine": "postgres"}),
+        ] {
+            let (c, a) = verdict(&RdsMultiAzSupport, db(off), json!({}));
+            assert_eq!(c, NonCompliant);
+            assert_eq!(a, "Multi-AZ is not enabled");
+        }
+    }
+
+    #[test]
+    fn aurora_documentdb_and_neptune_instances_are_not_applicable() {
+        for engine in [
+            "aurora-mysql",
+            "Aurora-PostgreSQL",
+            "aurora",
+            "docdb",
+            "neptune",
+        ] {
+            let member = db(json!({"engine": engine, "multiAZ": false}));
+            let (c, a) = verdict(&RdsMultiAzSupport, member, json!({}));
+            assert_eq!(c, NotApplicable, "{engine}");
+            assert_eq!(
+                a,
+                format!(
+                    "{} instances get their availability from the cluster",
+                    engine.to_ascii_lowercase()
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn a_read_replica_is_judged_unless_excludeReadReplicas() {
+        let replica = || {
+            db(json!({"engine": "mysql", "multiAZ": false,
+                      "readReplicaSourceDBInstanceIdentifier": "db-0"}))
+        };
+        for p in [json!({}), json!({"excludeReadReplicas": "false"})] {
+            let (c, a) = verdict(&RdsMultiAzSupport, replica(), p);
+            assert_eq!(c, NonCompliant);
+            assert_eq!(a, "Multi-AZ is not enabled");
+        }
+        let (c, a) = verdict(
+            &RdsMultiAzSupport,
+            replica(),
+            json!({"excludeReadReplicas": "true"}),
+        );
+        assert_eq!(c, NotApplicable);
+        assert_eq!(a, "read replicas are excluded (excludeReadReplicas)");
+    }
+
+    #[test]
+    fn excludeReadReplicas_leaves_primaries_judged() {
+        let primary = db(json!({"engine": "mysql", "multiAZ": false}));
+        let (c, _) = verdict(
+            &RdsMultiAzSupport,
+            primary,
+            json!({"excludeReadReplicas": "true"}),
+        );
+        assert_eq!(c, NonCompliant);
+    }
+
+    #[test]
+    fn an_unreadable_setting_is_non_compliant_and_says_why() {
+        let bad = db(json!({"engine": "mysql", "multiAZ": {"on": true}}));
+        let (c, a) = verdict(&RdsMultiAzSupport, bad, json!({}));
+        assert_eq!(c, NonCompliant);
+        assert!(a.contains("configuration cannot be read"), "{a}");
+    }
+}

@@ -125,3 +125,160 @@ impl ItemRule for RestrictedCommonPorts {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(non_snake_case)] // test names spell parameters and fields as users write them
+mod tests {
+    use super::*;
+    use crate::evaluation::Compliance::{self, *};
+    use crate::testing::verdict;
+    use serde_json::{json, Value};
+
+    fn group(perms: Value) -> Value {
+        json!({"resourceType": "AWS::EC2::SecurityGroup",
+               "configuration": {"groupId": "sg-1", "groupName": "g", "ipPermissions": perms}})
+    }
+
+    fn tcp(from: u16, to: u16, cidr: &str) -> Value {
+        json!({"ipProtocol": "tcp", "fromPort": from, "toPort": to, "ipRanges": [cidr]})
+    }
+
+    fn open(port: u16) -> Value {
+        group(json!([tcp(port, port, "0.0.0.0/0")]))
+    }
+
+    fn judge(item: Value, params: Value) -> (Compliance, String) {
+        verdict(&RestrictedCommonPorts, item, params)
+    }
+
+    #[test]
+    fn without_parameters_the_five_default_ports_are_blocked() {
+        for port in [20, 21, 3389, 3306, 4333] {
+            let (c, a) = judge(open(port), json!({}));
+            assert_eq!(c, NonCompliant, "{port}");
+            assert_eq!(
+                a,
+                format!("blocked ports open to the world: port {port} (tcp {port} from 0.0.0.0/0)")
+            );
+        }
+        for port in [22, 80, 443] {
+            let (c, a) = judge(open(port), json!({}));
+            assert_eq!(c, Compliant, "{port}");
+            assert_eq!(a, "no blocked port is open to the world");
+        }
+    }
+
+    #[test]
+    fn a_blockedPortN_given_replaces_its_own_default_only() {
+        let p = json!({"blockedPort1": "8080"});
+        assert_eq!(judge(open(8080), p.clone()).0, NonCompliant);
+        assert_eq!(
+            judge(open(20), p.clone()).0,
+            Compliant,
+            "20 was blockedPort1's default"
+        );
+        for port in [21, 3389, 3306, 4333] {
+            assert_eq!(judge(open(port), p.clone()).0, NonCompliant, "{port}");
+        }
+        let p = json!({"blockedPort5": "5432"});
+        assert_eq!(judge(open(5432), p.clone()).0, NonCompliant);
+        assert_eq!(judge(open(4333), p).0, Compliant);
+    }
+
+    #[test]
+    fn each_blockedPortN_is_read() {
+        for n in 1..=5 {
+            let p = json!({(format!("blockedPort{n}")): "9999"});
+            assert_eq!(judge(open(9999), p).0, NonCompliant, "blockedPort{n}");
+        }
+    }
+
+    #[test]
+    fn blockedPorts_replaces_the_defaults() {
+        let p = json!({"blockedPorts": "8000-8100, 9200"});
+        let (c, a) = judge(open(8080), p.clone());
+        assert_eq!(c, NonCompliant);
+        assert_eq!(
+            a,
+            "blocked ports open to the world: ports 8000-8100 (tcp 8080 from 0.0.0.0/0)"
+        );
+        assert_eq!(judge(open(9200), p.clone()).0, NonCompliant);
+        for port in [20, 21, 3389, 3306, 4333] {
+            assert_eq!(judge(open(port), p.clone()).0, Compliant, "{port}");
+        }
+    }
+
+    #[test]
+    fn blockedPorts_adds_the_blockedPortN_given_explicitly() {
+        let p = json!({"blockedPorts": "9200", "blockedPort3": "3389", "blockedPort4": "27017"});
+        for port in [9200, 3389, 27017] {
+            assert_eq!(judge(open(port), p.clone()).0, NonCompliant, "{port}");
+        }
+        for port in [20, 21, 3306, 4333] {
+            assert_eq!(judge(open(port), p.clone()).0, Compliant, "{port}");
+        }
+    }
+
+    #[test]
+    fn all_protocol_rules_and_port_ranges_count() {
+        let all = group(json!([{"ipProtocol": "-1", "ipRanges": ["0.0.0.0/0"]}]));
+        let (c, a) = judge(all, json!({}));
+        assert_eq!(c, NonCompliant);
+        assert_eq!(
+            a,
+            "blocked ports open to the world: port 20 (all traffic from 0.0.0.0/0); \
+             port 21 (all traffic from 0.0.0.0/0); port 3306 (all traffic from 0.0.0.0/0); \
+             port 3389 (all traffic from 0.0.0.0/0); port 4333 (all traffic from 0.0.0.0/0)"
+        );
+        let range = group(json!([tcp(3000, 4000, "0.0.0.0/0")]));
+        let (c, a) = judge(range, json!({}));
+        assert_eq!(c, NonCompliant);
+        assert_eq!(
+            a,
+            "blocked ports open to the world: port 3306 (tcp 3000-4000 from 0.0.0.0/0); \
+             port 3389 (tcp 3000-4000 from 0.0.0.0/0)"
+        );
+    }
+
+    #[test]
+    fn ipv6_anywhere_counts_as_well_as_ipv4() {
+        let v6 = group(
+            json!([{"ipProtocol": "tcp", "fromPort": 3389, "toPort": 3389,
+                               "ipv6Ranges": [{"cidrIpv6": "::/0"}]}]),
+        );
+        let (c, a) = judge(v6, json!({}));
+        assert_eq!(c, NonCompliant);
+        assert_eq!(
+            a,
+            "blocked ports open to the world: port 3389 (tcp 3389 from ::/0)"
+        );
+    }
+
+    #[test]
+    fn udp_and_restricted_sources_are_compliant() {
+        let udp = group(json!([{"ipProtocol": "udp", "fromPort": 20, "toPort": 21,
+                                "ipRanges": ["0.0.0.0/0"]}]));
+        assert_eq!(judge(udp, json!({})).0, Compliant);
+        let private = group(json!([tcp(3389, 3389, "10.0.0.0/8")]));
+        assert_eq!(judge(private, json!({})).0, Compliant);
+        let none = json!({"resourceType": "AWS::EC2::SecurityGroup",
+                          "configuration": {"groupId": "sg-1"}});
+        assert_eq!(judge(none, json!({})).0, Compliant);
+    }
+
+    #[test]
+    fn unreadable_ipPermissions_are_non_compliant_and_say_why() {
+        let (c, a) = judge(group(json!("tcp 22")), json!({}));
+        assert_eq!(c, NonCompliant);
+        assert!(a.contains("configuration cannot be read"), "{a}");
+        assert!(
+            a.contains("configuration.ipPermissions is not a list"),
+            "{a}"
+        );
+    }
+
+    #[test]
+    fn it_runs_on_changes_and_every_24_hours_as_the_managed_rule() {
+        assert_eq!(SPEC.trigger, Trigger::Both(Frequency::TwentyFourHours));
+    }
+}

@@ -50,3 +50,99 @@ impl ItemRule for RestrictedSsh {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(non_snake_case)] // test names spell parameters and fields as users write them
+mod tests {
+    use super::*;
+    use crate::evaluation::Compliance::*;
+    use crate::testing::verdict;
+    use serde_json::{json, Value};
+
+    fn group(perms: Value) -> Value {
+        json!({"resourceType": "AWS::EC2::SecurityGroup",
+               "configuration": {"groupId": "sg-1", "groupName": "g", "ipPermissions": perms}})
+    }
+
+    #[test]
+    fn ssh_from_ipv4_anywhere_is_non_compliant_and_named() {
+        let g = group(json!([{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22,
+                              "ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}]}]));
+        let (c, a) = verdict(&RestrictedSsh, g, json!({}));
+        assert_eq!(c, NonCompliant);
+        assert_eq!(a, "SSH is open to the world: tcp 22 from 0.0.0.0/0");
+    }
+
+    #[test]
+    fn ssh_from_ipv6_anywhere_is_non_compliant() {
+        let g = group(json!([{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22,
+                              "ipv6Ranges": [{"cidrIpv6": "::/0"}]}]));
+        let (c, a) = verdict(&RestrictedSsh, g, json!({}));
+        assert_eq!(c, NonCompliant);
+        assert_eq!(a, "SSH is open to the world: tcp 22 from ::/0");
+    }
+
+    #[test]
+    fn protocols_given_by_number_count() {
+        let g = group(json!([{"ipProtocol": "6", "fromPort": 22, "toPort": 22,
+                              "ipRanges": ["0.0.0.0/0"]}]));
+        let (c, a) = verdict(&RestrictedSsh, g, json!({}));
+        assert_eq!(c, NonCompliant);
+        assert_eq!(a, "SSH is open to the world: tcp 22 from 0.0.0.0/0");
+    }
+
+    #[test]
+    fn all_protocol_rules_and_ranges_including_22_count() {
+        let g = group(json!([
+            {"ipProtocol": "-1", "ipRanges": ["0.0.0.0/0"]},
+            {"ipProtocol": "tcp", "fromPort": 0, "toPort": 1024, "ipRanges": ["0.0.0.0/0", "::/0"]}
+        ]));
+        let (c, a) = verdict(&RestrictedSsh, g, json!({}));
+        assert_eq!(c, NonCompliant);
+        assert_eq!(
+            a,
+            "SSH is open to the world: all traffic from 0.0.0.0/0; \
+             tcp 0-1024 from 0.0.0.0/0 and ::/0"
+        );
+    }
+
+    #[test]
+    fn other_ports_protocols_and_restricted_sources_are_compliant() {
+        for perms in [
+            json!([{"ipProtocol": "tcp", "fromPort": 23, "toPort": 1024, "ipRanges": ["0.0.0.0/0"]}]),
+            json!([{"ipProtocol": "udp", "fromPort": 22, "toPort": 22, "ipRanges": ["0.0.0.0/0"]}]),
+            json!([{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": ["10.0.0.0/8"]}]),
+            json!([{"ipProtocol": "-1", "ipv6Ranges": [{"cidrIpv6": "2001:db8::/32"}]}]),
+            json!([]),
+            Value::Null,
+        ] {
+            let (c, a) = verdict(&RestrictedSsh, group(perms.clone()), json!({}));
+            assert_eq!(c, Compliant, "{perms}");
+            assert_eq!(a, "no ingress rule admits SSH from anywhere");
+        }
+    }
+
+    #[test]
+    fn unreadable_ipPermissions_are_non_compliant_and_say_why() {
+        let (c, a) = verdict(&RestrictedSsh, group(json!({"fromPort": 22})), json!({}));
+        assert_eq!(c, NonCompliant);
+        assert!(a.contains("configuration cannot be read"), "{a}");
+        assert!(
+            a.contains("configuration.ipPermissions is not a list"),
+            "{a}"
+        );
+        let g =
+            group(json!([{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": [5]}]));
+        let (c, a) = verdict(&RestrictedSsh, g, json!({}));
+        assert_eq!(c, NonCompliant);
+        assert!(
+            a.contains("configuration.ipPermissions[0].ipRanges holds 5"),
+            "{a}"
+        );
+    }
+
+    #[test]
+    fn it_runs_on_changes_and_every_24_hours_as_the_managed_rule() {
+        assert_eq!(SPEC.trigger, Trigger::Both(Frequency::TwentyFourHours));
+    }
+}
