@@ -142,8 +142,6 @@ fn split_csv_line(line: &str) -> Result<Vec<String>, String> {
 
 /// The IAM reads the periodic IAM rules need.
 pub trait IamApi: Send + Sync {
-    /// `GetAccountSummary`'s `AccountAccessKeysPresent`.
-    fn root_access_keys_present(&self) -> BoxFuture<'_, Result<i64, ApiError>>;
     /// Every IAM user (`ListUsers`, all pages).
     fn list_users(&self) -> BoxFuture<'_, Result<Vec<IamUser>, ApiError>>;
     /// How many MFA devices a user has (`ListMFADevices`).
@@ -183,25 +181,6 @@ impl SdkIamApi {
 }
 
 impl IamApi for SdkIamApi {
-    fn root_access_keys_present(&self) -> BoxFuture<'_, Result<i64, ApiError>> {
-        Box::pin(self.policy.run(move || async move {
-            let out = self
-                .client
-                .get_account_summary()
-                .send()
-                .await
-                .map_err(|e| classify_sdk_error("GetAccountSummary", e))?;
-            Ok(out
-                .summary_map()
-                .and_then(|m| {
-                    m.iter()
-                        .find(|(k, _)| k.as_str() == "AccountAccessKeysPresent")
-                        .map(|(_, v)| *v as i64)
-                })
-                .unwrap_or(0))
-        }))
-    }
-
     fn list_users(&self) -> BoxFuture<'_, Result<Vec<IamUser>, ApiError>> {
         Box::pin(async move {
             let mut users = Vec::new();

@@ -49,14 +49,11 @@ impl ItemRule for AlbHttpDropInvalidHeaderEnabled {
                 lb.type_name()
             ));
         }
-        if lb.flag(ATTRIBUTE) {
-            Verdict::compliant("invalid HTTP header fields are dropped")
-        } else {
-            Verdict::non_compliant(format!(
-                "invalid HTTP header fields are not dropped ({ATTRIBUTE} is {})",
-                lb.attribute(ATTRIBUTE).unwrap_or("not set")
-            ))
-        }
+        lb.flag_verdict(
+            ATTRIBUTE,
+            "invalid HTTP header fields are dropped",
+            "invalid HTTP header fields are not dropped",
+        )
     }
 }
 

@@ -1,6 +1,6 @@
 //! What the CloudTrail rules share: a typed view of `AWS::CloudTrail::Trail`, the trail
-//! parameters of `cloudtrail-enabled` and `multi-region-cloudtrail-enabled`, and how a
-//! trail is matched against them.
+//! parameters of `cloudtrail-enabled` and `multi-region-cloudtrail-enabled`, how a
+//! trail is matched against them, and their verdict on the account's trails.
 //!
 //! The recorded item has the trail's settings but neither its logging status
 //! (`IsLogging`) nor its event selectors: those need the CloudTrail API, which ferrule
@@ -8,8 +8,10 @@
 
 use serde::Deserialize;
 
-use crate::item::ConfigurationItem;
+use crate::evaluation::{Evaluation, Verdict};
+use crate::item::{ConfigurationItem, Timestamp};
 use crate::params::{ParamKind, ParamSpec, Params};
+use crate::rule::ItemSet;
 use crate::views::{configuration, View, ViewError};
 
 /// The resource type of trails.
@@ -134,10 +136,96 @@ pub(crate) fn destination_mismatch(trail: &Trail, params: &Params) -> Option<Str
     None
 }
 
+/// The one `AWS::::Account` evaluation (none without an account id) of a rule that wants
+/// at least one recorded trail that `disqualified` accepts (`None`): COMPLIANT naming
+/// the first such trail ("trail NAME `qualifies` and matches the parameters", logging
+/// status not checked); NON_COMPLIANT when no trail is recorded, or else with `none`,
+/// how many are recorded and the first trail's reason (or why it cannot be read).
+pub(crate) fn judge_trails(
+    items: &ItemSet,
+    params: &Params,
+    at: Timestamp,
+    qualifies: &str,
+    none: &str,
+    disqualified: impl Fn(&Trail, &Params) -> Option<String>,
+) -> Vec<Evaluation> {
+    let v = trails_verdict(items, params, qualifies, none, disqualified);
+    items.account_evaluation(v, at).into_iter().collect()
+}
+
+fn trails_verdict(
+    items: &ItemSet,
+    params: &Params,
+    qualifies: &str,
+    none: &str,
+    disqualified: impl Fn(&Trail, &Params) -> Option<String>,
+) -> Verdict {
+    let trails = items.of_type(TRAIL);
+    if trails.is_empty() {
+        return Verdict::non_compliant("no CloudTrail trail is recorded in this region");
+    }
+    let mut first_reason: Option<String> = None;
+    for item in trails {
+        let reason = match item.view::<Trail>() {
+            Err(e) => format!("{e}"),
+            Ok(trail) => match disqualified(&trail, params) {
+                None => {
+                    return Verdict::compliant(format!(
+                        "trail {} {qualifies} and matches the parameters (logging status not \
+                         checked: not in the configuration item)",
+                        trail.label(item)
+                    ))
+                }
+                Some(r) => format!("trail {}: {r}", trail.label(item)),
+            },
+        };
+        first_reason.get_or_insert(reason);
+    }
+    Verdict::non_compliant(format!(
+        "{none} ({} recorded); {}",
+        trails.len(),
+        first_reason.unwrap_or_default()
+    ))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::evaluation::Compliance;
+    use crate::rule::{now_or_never, Rule, SetRule, SnapshotItems, ACCOUNT};
     use serde_json::{json, Value};
+
+    /// The one evaluation `rule` makes of the trails `items` with parameters `raw`, on
+    /// the account: (compliance, annotation).
+    pub(crate) fn judge_account(
+        rule: &(impl SetRule + Rule),
+        items: &[ConfigurationItem],
+        raw: Value,
+    ) -> (Compliance, String) {
+        let set = now_or_never(ItemSet::collect(
+            &SnapshotItems(items),
+            &[TRAIL],
+            Some("123456789012"),
+        ))
+        .unwrap()
+        .unwrap();
+        let spec = Rule::spec(rule);
+        let (params, _) =
+            Params::parse(spec.name, spec.parameters, raw.as_object().unwrap()).unwrap();
+        let e = SetRule::judge(rule, &set, &params, Timestamp::now());
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            (
+                e[0].compliance_resource_type.as_str(),
+                e[0].compliance_resource_id.as_str()
+            ),
+            (ACCOUNT, "123456789012")
+        );
+        (
+            e[0].compliance_type,
+            e[0].annotation.clone().unwrap_or_default(),
+        )
+    }
 
     /// A recorded trail item with this configuration.
     pub(crate) fn trail_item(id: &str, configuration: Value) -> ConfigurationItem {

@@ -1,13 +1,13 @@
 //! `cloudtrail-enabled`: the account has a CloudTrail trail.
 
-use crate::evaluation::{Evaluation, Verdict};
+use crate::evaluation::Evaluation;
 use crate::item::Timestamp;
 use crate::params::Params;
 use crate::rule::{ItemSet, Rule, RuleKind, RuleSpec, SetRule, Severity, ACCOUNT};
 
 use super::cloudtrail::{
-    destination_mismatch, Trail, CLOUD_WATCH_LOGS_LOG_GROUP_ARN, S3_BUCKET_NAME, SNS_TOPIC_ARN,
-    TRAIL,
+    destination_mismatch, judge_trails, CLOUD_WATCH_LOGS_LOG_GROUP_ARN, S3_BUCKET_NAME,
+    SNS_TOPIC_ARN, TRAIL,
 };
 
 /// `cloudtrail-enabled` (AWS managed rule CLOUD_TRAIL_ENABLED: the identifier and the
@@ -48,36 +48,6 @@ static SPEC: RuleSpec = RuleSpec {
     ..RuleSpec::PERIODIC
 };
 
-/// The verdict on the recorded trails.
-fn verdict(items: &ItemSet, params: &Params) -> Verdict {
-    let trails = items.of_type(TRAIL);
-    if trails.is_empty() {
-        return Verdict::non_compliant("no CloudTrail trail is recorded in this region");
-    }
-    let mut first_reason: Option<String> = None;
-    for item in trails {
-        let reason = match item.view::<Trail>() {
-            Err(e) => format!("{e}"),
-            Ok(trail) => match destination_mismatch(&trail, params) {
-                None => {
-                    return Verdict::compliant(format!(
-                        "trail {} exists and matches the parameters (logging status not \
-                         checked: not in the configuration item)",
-                        trail.label(item)
-                    ))
-                }
-                Some(r) => format!("trail {}: {r}", trail.label(item)),
-            },
-        };
-        first_reason.get_or_insert(reason);
-    }
-    Verdict::non_compliant(format!(
-        "no trail matches the parameters ({} recorded); {}",
-        trails.len(),
-        first_reason.unwrap_or_default()
-    ))
-}
-
 impl Rule for CloudtrailEnabled {
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
@@ -94,10 +64,14 @@ impl SetRule for CloudtrailEnabled {
     }
 
     fn judge(&self, items: &ItemSet, params: &Params, at: Timestamp) -> Vec<Evaluation> {
-        items
-            .account_evaluation(verdict(items, params), at)
-            .into_iter()
-            .collect()
+        judge_trails(
+            items,
+            params,
+            at,
+            "exists",
+            "no trail matches the parameters",
+            destination_mismatch,
+        )
     }
 }
 
@@ -106,33 +80,11 @@ mod tests {
     use super::*;
     use crate::evaluation::Compliance::{self, *};
     use crate::item::ConfigurationItem;
-    use crate::rule::{now_or_never, SnapshotItems};
-    use crate::rules::cloudtrail::tests::trail_item;
+    use crate::rules::cloudtrail::tests::{judge_account, trail_item};
     use serde_json::{json, Value};
 
     fn one(items: &[ConfigurationItem], raw: Value) -> (Compliance, String) {
-        let set = now_or_never(ItemSet::collect(
-            &SnapshotItems(items),
-            &[TRAIL],
-            Some("123456789012"),
-        ))
-        .unwrap()
-        .unwrap();
-        let (params, _) =
-            Params::parse(SPEC.name, SPEC.parameters, raw.as_object().unwrap()).unwrap();
-        let e = SetRule::judge(&CloudtrailEnabled, &set, &params, Timestamp::now());
-        assert_eq!(e.len(), 1);
-        assert_eq!(
-            (
-                e[0].compliance_resource_type.as_str(),
-                e[0].compliance_resource_id.as_str()
-            ),
-            (ACCOUNT, "123456789012")
-        );
-        (
-            e[0].compliance_type,
-            e[0].annotation.clone().unwrap_or_default(),
-        )
+        judge_account(&CloudtrailEnabled, items, raw)
     }
 
     fn main_trail() -> ConfigurationItem {

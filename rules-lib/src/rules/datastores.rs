@@ -1,6 +1,7 @@
 //! What the data-store rules share (RDS snapshots, OpenSearch and Elasticsearch domains,
 //! Redshift clusters, SageMaker notebook instances): typed views of the types several of
-//! them judge, read once per item, and parameter helpers.
+//! them judge, read once per item, a parameter helper, and the verdicts the OpenSearch
+//! and Elasticsearch rules share (an `Enabled` flag, VPC options).
 //!
 //! Field names are those AWS Config records: CloudFormation PascalCase for the types
 //! recorded through the Cloud Control API (OpenSearch, SageMaker, EFS), Java-bean
@@ -12,7 +13,6 @@ use serde::Deserialize;
 
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::kms::key_matches;
 use crate::views::{configuration, de, supplementary, View, ViewError};
 
 /// A NON_COMPLIANT verdict for a parameter value the rule cannot use, worded as a
@@ -24,16 +24,30 @@ pub(super) fn bad_parameter(name: &str, value: &str, expected: &str) -> Verdict 
     ))
 }
 
-/// With a non-empty list of allowed keys: `Some(why)` when `key` matches none of them
-/// (by key ID, key ARN or the same alias, [`key_matches`]).
-pub(super) fn key_not_allowed(
-    allowed: Option<&[String]>,
-    key: &str,
-    param: &str,
-) -> Option<String> {
-    let allowed = allowed.filter(|l| !l.is_empty())?;
-    (!allowed.iter().any(|a| key_matches(a, key)))
-        .then(|| format!("the KMS key {key} is not one of {param}"))
+/// The verdict on a setting's `Enabled` flag (`None` when the flag or its options are
+/// not recorded): COMPLIANT "`what` is enabled" when it is true, NON_COMPLIANT "`what`
+/// is not enabled" when it is false or not recorded.
+pub(super) fn enabled_verdict(enabled: Option<bool>, what: &str) -> Verdict {
+    if enabled == Some(true) {
+        Verdict::compliant(format!("{what} is enabled"))
+    } else {
+        Verdict::non_compliant(format!("{what} is not enabled"))
+    }
+}
+
+/// The verdict on a domain's VPC options (OpenSearch or Elasticsearch): in a VPC
+/// (COMPLIANT) when they name a VPC (`vpc_id`) or subnets; otherwise the domain has a
+/// public endpoint (NON_COMPLIANT).
+pub(super) fn domain_vpc_verdict(vpc_id: Option<&str>, subnet_ids: Option<&[String]>) -> Verdict {
+    match (vpc_id, subnet_ids) {
+        (Some(id), _) => Verdict::compliant(format!("the domain is in VPC {id}")),
+        (None, Some(s)) if !s.is_empty() => {
+            Verdict::compliant(format!("the domain is in a VPC (subnets {})", s.join(", ")))
+        }
+        _ => Verdict::non_compliant(
+            "the domain has a public endpoint (its VPC options name no VPC or subnet)",
+        ),
+    }
 }
 
 /// `{"enabled": ...}` (camelCase types).

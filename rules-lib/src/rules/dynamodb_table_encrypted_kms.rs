@@ -8,7 +8,7 @@ use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec};
 use crate::views::{configuration, de, View, ViewError};
 
-use super::datastores::key_not_allowed;
+use super::kms_key::allowed_key_verdict;
 
 /// `dynamodb-table-encrypted-kms` (AWS managed rule DYNAMODB_TABLE_ENCRYPTED_KMS).
 ///
@@ -95,39 +95,33 @@ impl ItemRule for DynamodbTableEncryptedKms {
                 "the table is encrypted with the AWS owned key, not a KMS key",
             );
         };
-        let kind = sse.ssetype.as_deref().unwrap_or("").to_ascii_uppercase();
-        let status = sse.status.as_deref().unwrap_or("").to_ascii_uppercase();
+        let upper = |s: &Option<String>| s.as_deref().unwrap_or("").to_ascii_uppercase();
+        let shown = |s: &str| {
+            if s.is_empty() {
+                "unrecorded".into()
+            } else {
+                s.to_string()
+            }
+        };
+        let (kind, status) = (upper(&sse.ssetype), upper(&sse.status));
         if kind != "KMS" {
-            let shown = if kind.is_empty() { "unrecorded" } else { &kind };
             return Verdict::non_compliant(format!(
-                "the table is not encrypted with KMS (SSE type {shown})"
+                "the table is not encrypted with KMS (SSE type {})",
+                shown(&kind)
             ));
         }
         if status != "ENABLED" && status != "UPDATING" {
-            let shown = if status.is_empty() {
-                "unrecorded"
-            } else {
-                &status
-            };
             return Verdict::non_compliant(format!(
-                "KMS encryption of the table is not enabled (status {shown})"
+                "KMS encryption of the table is not enabled (status {})",
+                shown(&status)
             ));
         }
-        let key = sse.kms_master_key_arn.as_deref();
-        if let Some(allowed) = params.list(&KMS_KEY_ARNS).filter(|l| !l.is_empty()) {
-            let Some(key) = key else {
-                return Verdict::non_compliant(
-                    "the table records no KMS key, so none of kmsKeyArns",
-                );
-            };
-            if let Some(why) = key_not_allowed(Some(allowed), key, "kmsKeyArns") {
-                return Verdict::non_compliant(why);
-            }
-        }
-        match key {
-            Some(k) => Verdict::compliant(format!("the table is encrypted with KMS key {k}")),
-            None => Verdict::compliant("the table is encrypted with KMS"),
-        }
+        allowed_key_verdict(
+            "the table is encrypted",
+            sse.kms_master_key_arn.as_deref(),
+            params.list(&KMS_KEY_ARNS),
+            "kmsKeyArns",
+        )
     }
 }
 

@@ -4,10 +4,11 @@ use serde::Deserialize;
 
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::kms::key_matches;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec};
 use crate::views::{configuration, de, View, ViewError};
+
+use super::kms_key::allowed_key_verdict;
 
 /// `efs-encrypted-check` (AWS managed rule EFS_ENCRYPTED_CHECK).
 ///
@@ -68,23 +69,13 @@ impl ItemRule for EfsEncryptedCheck {
         if fs.encrypted != Some(true) {
             return Verdict::non_compliant("the file system is not encrypted");
         }
-        let key = fs.kms_key_id.as_deref();
-        if let Some(want) = params.str(&KMS_KEY_ID) {
-            let Some(key) = key else {
-                return Verdict::non_compliant(format!(
-                    "the file system records no KMS key, not KmsKeyId {want}"
-                ));
-            };
-            if !key_matches(want, key) {
-                return Verdict::non_compliant(format!(
-                    "the file system is encrypted with {key}, not KmsKeyId {want}"
-                ));
-            }
-        }
-        match key {
-            Some(k) => Verdict::compliant(format!("the file system is encrypted with {k}")),
-            None => Verdict::compliant("the file system is encrypted"),
-        }
+        let want = params.str(&KMS_KEY_ID);
+        allowed_key_verdict(
+            "the file system is encrypted",
+            fs.kms_key_id.as_deref(),
+            want.as_ref().map(std::slice::from_ref),
+            "KmsKeyId",
+        )
     }
 }
 
@@ -127,7 +118,7 @@ mod tests {
         let (c, a) = verdict(&EfsEncryptedCheck, on, other);
         assert_eq!(c, NonCompliant);
         assert!(
-            a.contains(", not KmsKeyId arn:aws:kms:us-east-1:123456789012:key/ffff"),
+            a.contains("not one of KmsKeyId (arn:aws:kms:us-east-1:123456789012:key/ffff)"),
             "{a}"
         );
         let no_key = fs(json!({"Encrypted": true}));

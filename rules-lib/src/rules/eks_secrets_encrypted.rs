@@ -2,10 +2,10 @@
 
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::kms::key_matches;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec, Severity};
 
+use super::kms_key::allowed_key_verdict;
 use super::network_services::EksCluster;
 
 /// `eks-secrets-encrypted` (AWS managed rule EKS_SECRETS_ENCRYPTED).
@@ -64,27 +64,14 @@ impl ItemRule for EksSecretsEncrypted {
         let key = entry
             .provider
             .as_ref()
-            .and_then(|p| p.key_arn.clone())
-            .or_else(|| cluster.encryption_config_key_arn.clone());
-        let Some(keys) = params.list(&KMS_KEY_ARNS).filter(|k| !k.is_empty()) else {
-            return Verdict::compliant(match key {
-                Some(k) => format!("secrets are encrypted with KMS key {k}"),
-                None => "secrets are encrypted".to_string(),
-            });
-        };
-        match key {
-            Some(k) if keys.iter().any(|c| key_matches(c, &k)) => {
-                Verdict::compliant(format!("secrets are encrypted with KMS key {k}"))
-            }
-            Some(k) => Verdict::non_compliant(format!(
-                "secrets are encrypted with KMS key {k}, not one of kmsKeyArns ({})",
-                keys.join(", ")
-            )),
-            None => Verdict::non_compliant(format!(
-                "secrets are encrypted but no key is recorded, so kmsKeyArns ({}) cannot be confirmed",
-                keys.join(", ")
-            )),
-        }
+            .and_then(|p| p.key_arn.as_deref())
+            .or(cluster.encryption_config_key_arn.as_deref());
+        allowed_key_verdict(
+            "secrets are encrypted",
+            key,
+            params.list(&KMS_KEY_ARNS),
+            "kmsKeyArns",
+        )
     }
 }
 

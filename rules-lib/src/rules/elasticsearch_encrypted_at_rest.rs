@@ -5,7 +5,7 @@ use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::rule::{ItemRule, RuleSpec};
 
-use super::datastores::ElasticsearchDomain;
+use super::datastores::{enabled_verdict, ElasticsearchDomain};
 
 /// `elasticsearch-encrypted-at-rest` (AWS managed rule ELASTICSEARCH_ENCRYPTED_AT_REST).
 ///
@@ -40,14 +40,11 @@ impl ItemRule for ElasticsearchEncryptedAtRest {
         d: &ElasticsearchDomain,
         _params: &Params,
     ) -> Verdict {
-        match d
+        let enabled = d
             .encryption_at_rest_options
             .as_ref()
-            .and_then(|o| o.enabled)
-        {
-            Some(true) => Verdict::compliant("encryption at rest is enabled"),
-            _ => Verdict::non_compliant("encryption at rest is not enabled"),
-        }
+            .and_then(|o| o.enabled);
+        enabled_verdict(enabled, "encryption at rest")
     }
 }
 

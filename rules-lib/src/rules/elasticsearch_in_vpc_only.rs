@@ -5,7 +5,7 @@ use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::rule::{ItemRule, RuleSpec, Severity};
 
-use super::datastores::ElasticsearchDomain;
+use super::datastores::{domain_vpc_verdict, ElasticsearchDomain};
 
 /// `elasticsearch-in-vpc-only` (AWS managed rule ELASTICSEARCH_IN_VPC_ONLY).
 ///
@@ -42,16 +42,10 @@ impl ItemRule for ElasticsearchInVpcOnly {
         _params: &Params,
     ) -> Verdict {
         let vpc = d.vpc_options.as_ref();
-        match (
+        domain_vpc_verdict(
             vpc.and_then(|v| v.vpc_id.as_deref()),
-            vpc.map(|v| &v.subnet_ids),
-        ) {
-            (Some(id), _) => Verdict::compliant(format!("the domain is in VPC {id}")),
-            (None, Some(s)) if !s.is_empty() => {
-                Verdict::compliant(format!("the domain is in a VPC (subnets {})", s.join(", ")))
-            }
-            _ => Verdict::non_compliant("the domain has a public endpoint (no VPC options)"),
-        }
+            vpc.map(|v| v.subnet_ids.as_slice()),
+        )
     }
 }
 

@@ -5,7 +5,7 @@ use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::rule::{ItemRule, RuleSpec};
 
-use super::network_services::ClassicLoadBalancer;
+use super::network_services::{ClassicListener, ClassicLoadBalancer};
 
 /// `elb-acm-certificate-required` (AWS managed rule ELB_ACM_CERTIFICATE_REQUIRED).
 ///
@@ -50,26 +50,17 @@ impl ItemRule for ElbAcmCertificateRequired {
         lb: &ClassicLoadBalancer,
         _params: &Params,
     ) -> Verdict {
-        let secure: Vec<_> = lb.listeners.iter().filter(|l| l.is_secure()).collect();
-        if secure.is_empty() {
-            return Verdict::not_applicable("the load balancer has no SSL or HTTPS listener");
-        }
-        let failing: Vec<String> = secure
-            .iter()
-            .filter_map(|l| match l.ssl_certificate_id.as_deref() {
+        lb.listeners_verdict(
+            ClassicListener::is_secure,
+            "the load balancer has no SSL or HTTPS listener",
+            |l| match l.ssl_certificate_id.as_deref() {
                 Some(c) if is_acm(c) => None,
                 Some(c) => Some(format!("{} uses {c}", l.label())),
                 None => Some(format!("{} records no certificate", l.label())),
-            })
-            .collect();
-        if failing.is_empty() {
-            Verdict::compliant("every SSL and HTTPS listener uses an ACM certificate")
-        } else {
-            Verdict::non_compliant(format!(
-                "listeners without an ACM certificate: {}",
-                failing.join("; ")
-            ))
-        }
+            },
+            "every SSL and HTTPS listener uses an ACM certificate",
+            "listeners without an ACM certificate",
+        )
     }
 }
 

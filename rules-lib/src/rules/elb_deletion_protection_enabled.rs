@@ -41,11 +41,11 @@ impl ItemRule for ElbDeletionProtectionEnabled {
         lb: &ElbV2LoadBalancer,
         _params: &Params,
     ) -> Verdict {
-        if lb.flag("deletion_protection.enabled") {
-            Verdict::compliant("deletion protection is enabled")
-        } else {
-            Verdict::non_compliant("deletion protection is not enabled")
-        }
+        lb.flag_verdict(
+            "deletion_protection.enabled",
+            "deletion protection is enabled",
+            "deletion protection is not enabled",
+        )
     }
 }
 
@@ -84,7 +84,10 @@ mod tests {
         );
         let (c, a) = verdict(&ElbDeletionProtectionEnabled, off, json!({}));
         assert_eq!(c, NonCompliant);
-        assert_eq!(a, "deletion protection is not enabled");
+        assert_eq!(
+            a,
+            "deletion protection is not enabled (deletion_protection.enabled is false)"
+        );
         let absent = lb("application", json!([]));
         assert_eq!(
             verdict(&ElbDeletionProtectionEnabled, absent, json!({})).0,

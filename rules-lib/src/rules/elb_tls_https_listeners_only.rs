@@ -42,23 +42,13 @@ impl ItemRule for ElbTlsHttpsListenersOnly {
         lb: &ClassicLoadBalancer,
         _params: &Params,
     ) -> Verdict {
-        if lb.listeners.is_empty() {
-            return Verdict::not_applicable("the load balancer has no listener");
-        }
-        let plain: Vec<String> = lb
-            .listeners
-            .iter()
-            .filter(|l| !l.is_secure())
-            .map(|l| l.label())
-            .collect();
-        if plain.is_empty() {
-            Verdict::compliant("every listener uses SSL or HTTPS")
-        } else {
-            Verdict::non_compliant(format!(
-                "listeners not using SSL or HTTPS: {}",
-                plain.join(", ")
-            ))
-        }
+        lb.listeners_verdict(
+            |_| true,
+            "the load balancer has no listener",
+            |l| (!l.is_secure()).then(|| l.label()),
+            "every listener uses SSL or HTTPS",
+            "listeners not using SSL or HTTPS",
+        )
     }
 }
 

@@ -2,11 +2,11 @@
 
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::kms::key_matches;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::views::EbsVolume;
 use crate::rule::{ItemRule, RuleSpec, Severity};
+use crate::views::EbsVolume;
 
+use super::kms_key::allowed_key_verdict;
 
 /// `encrypted-volumes` (AWS managed rule ENCRYPTED_VOLUMES).
 ///
@@ -47,30 +47,16 @@ impl ItemRule for EncryptedVolumes {
 
     fn judge(&self, _item: &ConfigurationItem, volume: &EbsVolume, params: &Params) -> Verdict {
         if !volume.is_attached() {
-            return Verdict::not_applicable(
-                "the volume is not attached to an instance",
-            );
+            return Verdict::not_applicable("the volume is not attached to an instance");
         }
         if volume.encrypted != Some(true) {
-            return Verdict::non_compliant(
-                "the attached volume is not encrypted",
-            );
+            return Verdict::non_compliant("the attached volume is not encrypted");
         }
-        let Some(keys) = params.list(&KMS_ID).filter(|k| !k.is_empty()) else {
-            return Verdict::compliant("the volume is encrypted");
-        };
-        match volume.kms_key_id.as_deref() {
-            Some(actual) if keys.iter().any(|k| key_matches(k, actual)) => {
-                Verdict::compliant(format!("the volume is encrypted with the required KMS key {actual}"))
-            }
-            Some(actual) => Verdict::non_compliant(format!(
-                "the volume is encrypted with KMS key {actual}, not with kmsId {}",
-                keys.join(", ")
-            )),
-            None => Verdict::non_compliant(format!(
-                "the volume is encrypted but its item records no KMS key, so kmsId {} cannot be confirmed",
-                keys.join(", ")
-            )),
-        }
+        allowed_key_verdict(
+            "the volume is encrypted",
+            volume.kms_key_id.as_deref(),
+            params.list(&KMS_ID),
+            "kmsId",
+        )
     }
 }

@@ -1,11 +1,14 @@
 //! `iam-root-access-key-check`: the root user has no access keys.
 
+use std::collections::BTreeMap;
+
 use crate::config_api::BoxFuture;
 use crate::error::RuleError;
 use crate::evaluation::{Evaluation, Verdict};
-use crate::iam_api::IamApi;
 use crate::params::Params;
 use crate::rule::{AccountContext, AccountRule, Rule, RuleKind, RuleSpec, Severity, ACCOUNT};
+
+use super::iam_account::judge_account_summary;
 
 /// `iam-root-access-key-check` (AWS managed rule IAM_ROOT_ACCESS_KEY_CHECK).
 ///
@@ -23,16 +26,19 @@ static SPEC: RuleSpec = RuleSpec {
     ..RuleSpec::PERIODIC
 };
 
-/// The verdict from IAM's answer.
-pub(crate) async fn judge(iam: &dyn IamApi) -> Result<Verdict, RuleError> {
-    let keys = iam.root_access_keys_present().await?;
-    Ok(if keys > 0 {
+/// The verdict from IAM's account summary (`AccountAccessKeysPresent` absent: none).
+fn verdict(summary: &BTreeMap<String, i64>) -> Verdict {
+    let keys = summary
+        .get("AccountAccessKeysPresent")
+        .copied()
+        .unwrap_or(0);
+    if keys > 0 {
         Verdict::non_compliant(format!(
             "the root user has {keys} access key(s); delete them and use IAM roles"
         ))
     } else {
         Verdict::compliant("the root user has no access keys")
-    })
+    }
 }
 
 impl Rule for IamRootAccessKeyCheck {
@@ -51,7 +57,7 @@ impl AccountRule for IamRootAccessKeyCheck {
         ctx: &'a AccountContext<'a>,
         _params: &'a Params,
     ) -> BoxFuture<'a, Result<Vec<Evaluation>, RuleError>> {
-        Box::pin(async move { Ok(vec![ctx.account_evaluation(judge(ctx.iam()?).await?)?]) })
+        judge_account_summary(ctx, verdict)
     }
 }
 
@@ -59,7 +65,13 @@ impl AccountRule for IamRootAccessKeyCheck {
 mod tests {
     use super::*;
     use crate::evaluation::Compliance;
+    use crate::iam_api::IamApi;
     use crate::rules::iam_account::fake::FakeIam;
+
+    /// The verdict on the summary `iam` answers.
+    async fn judge(iam: &FakeIam) -> Result<Verdict, RuleError> {
+        Ok(verdict(&iam.account_summary().await?))
+    }
 
     #[tokio::test]
     async fn root_keys_are_non_compliant() {
@@ -72,5 +84,6 @@ mod tests {
         assert_eq!(v.compliance, Compliance::NonCompliant);
         let v = judge(&FakeIam::default()).await.unwrap();
         assert_eq!(v.compliance, Compliance::Compliant);
+        assert_eq!(verdict(&BTreeMap::new()).compliance, Compliance::Compliant);
     }
 }

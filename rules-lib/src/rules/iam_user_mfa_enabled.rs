@@ -8,6 +8,8 @@ use crate::item::Timestamp;
 use crate::params::Params;
 use crate::rule::{AccountContext, AccountRule, Rule, RuleKind, RuleSpec, Severity};
 
+use super::iam_account::user_evaluation;
+
 /// `iam-user-mfa-enabled` (AWS managed rule IAM_USER_MFA_ENABLED).
 ///
 /// Documented logic: periodic; NON_COMPLIANT for each IAM user without MFA enabled. One
@@ -37,13 +39,7 @@ pub(crate) async fn judge(iam: &dyn IamApi, at: Timestamp) -> Result<Vec<Evaluat
         } else {
             Verdict::non_compliant(format!("user {} has no MFA device", user.name))
         };
-        out.push(Evaluation::new(
-            "AWS::IAM::User",
-            user.id,
-            v.compliance,
-            &v.annotation,
-            at,
-        ));
+        out.push(user_evaluation(user, v, at));
     }
     Ok(out)
 }

@@ -9,9 +9,7 @@ use crate::item::Timestamp;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{AccountContext, AccountRule, Rule, RuleKind, RuleSpec, Severity};
 
-use super::iam_account::{
-    days_between, not_in_report, older_than, user_evaluation, users_with_report,
-};
+use super::iam_account::{days_between, judge_report_users, older_than};
 
 /// `iam-user-unused-credentials-check` (AWS managed rule
 /// IAM_USER_UNUSED_CREDENTIALS_CHECK).
@@ -117,17 +115,7 @@ pub(crate) async fn judge(
     at: Timestamp,
 ) -> Result<Vec<Evaluation>, RuleError> {
     let max_days = params.int(&MAX_CREDENTIAL_USAGE_AGE).unwrap_or(90);
-    Ok(users_with_report(iam)
-        .await?
-        .into_iter()
-        .map(|(user, row)| {
-            let v = match &row {
-                None => not_in_report(&user),
-                Some(row) => verdict(&user.name, row, max_days, at),
-            };
-            user_evaluation(user, v, at)
-        })
-        .collect())
+    judge_report_users(iam, at, |name, row| verdict(name, row, max_days, at)).await
 }
 
 impl Rule for IamUserUnusedCredentialsCheck {
@@ -154,7 +142,6 @@ impl AccountRule for IamUserUnusedCredentialsCheck {
 mod tests {
     use super::*;
     use crate::evaluation::Compliance::{self, *};
-    use crate::iam_api::IamUser;
     use crate::rules::iam_account::fake::FakeIam;
     use serde_json::json;
 
@@ -173,23 +160,7 @@ mod tests {
     }
 
     fn run(rows: Vec<CredentialRow>, params: serde_json::Value) -> Vec<(Compliance, String)> {
-        let iam = FakeIam {
-            users: rows
-                .iter()
-                .map(|r| {
-                    let name = r.user().to_string();
-                    (
-                        IamUser {
-                            id: format!("AIDA{}", name.to_uppercase()),
-                            name,
-                        },
-                        0,
-                    )
-                })
-                .collect(),
-            report: rows,
-            ..Default::default()
-        };
+        let iam = FakeIam::with_report(rows);
         let (params, _) =
             Params::parse(SPEC.name, SPEC.parameters, params.as_object().unwrap()).unwrap();
         let e = tokio::runtime::Builder::new_current_thread()

@@ -1,9 +1,13 @@
-//! What the KMS key rules share: a typed view of `AWS::KMS::Key`.
+//! What the KMS key rules share: a typed view of `AWS::KMS::Key`; and what the rules
+//! with a parameter of allowed KMS keys (`kmsKeyArns`, `kmsKeyIds`, `kmsId`, ...) share:
+//! how a resource's key is matched against it.
 
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
+use crate::kms::key_matches;
 use crate::views::{configuration, View, ViewError};
 
 use super::as_bool;
@@ -63,6 +67,52 @@ impl View for KmsKey {
     }
 }
 
+/// Why the KMS key a resource records (`key`) is not one of the keys the rule parameter
+/// `param` allows (`allowed`: its list, or its one value), or `None` when it is one of
+/// them or when the parameter is unset or empty (any key will do). Keys match by key ID
+/// or key ARN, an alias only the same alias ([`key_matches`]); with keys allowed and no
+/// key recorded, the key cannot be confirmed.
+fn key_not_allowed<S: AsRef<str>>(
+    allowed: Option<&[S]>,
+    key: Option<&str>,
+    param: &str,
+) -> Option<String> {
+    let allowed = allowed.filter(|l| !l.is_empty())?;
+    let listed = || {
+        let keys: Vec<&str> = allowed.iter().map(AsRef::as_ref).collect();
+        keys.join(", ")
+    };
+    match key.map(str::trim).filter(|k| !k.is_empty()) {
+        Some(k) if allowed.iter().any(|a| key_matches(a.as_ref(), k)) => None,
+        Some(k) => Some(format!(
+            "the KMS key {k} is not one of {param} ({})",
+            listed()
+        )),
+        None => Some(format!(
+            "the item records no KMS key, so {param} ({}) cannot be confirmed",
+            listed()
+        )),
+    }
+}
+
+/// The verdict on the KMS key of a resource already known to be encrypted, against the
+/// keys `param` allows ([`key_not_allowed`]): NON_COMPLIANT "`encrypted`, but" why not;
+/// otherwise COMPLIANT "`encrypted` with KMS key KEY", or just `encrypted` when the item
+/// records no key.
+pub(crate) fn allowed_key_verdict<S: AsRef<str>>(
+    encrypted: &str,
+    key: Option<&str>,
+    allowed: Option<&[S]>,
+    param: &str,
+) -> Verdict {
+    let key = key.map(str::trim).filter(|k| !k.is_empty());
+    match (key_not_allowed(allowed, key, param), key) {
+        (Some(why), _) => Verdict::non_compliant(format!("{encrypted}, but {why}")),
+        (None, Some(k)) => Verdict::compliant(format!("{encrypted} with KMS key {k}")),
+        (None, None) => Verdict::compliant(encrypted),
+    }
+}
+
 impl KmsKey {
     /// The key's id (`keyId`, or the id in its ARN), or the item's resource id.
     pub fn label<'a>(&'a self, item: &'a ConfigurationItem) -> &'a str {
@@ -99,5 +149,51 @@ impl KmsKey {
             ),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluation::Compliance::*;
+
+    const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    #[test]
+    fn a_key_is_judged_against_the_allowed_list_when_there_is_one() {
+        let v = |key: Option<&str>, allowed: Option<&[&str]>| {
+            let v = allowed_key_verdict("the disk is encrypted", key, allowed, "kmsKeyArns");
+            (v.compliance, v.annotation)
+        };
+        let none: Option<&[&str]> = None;
+        assert_eq!(
+            v(Some(KEY), none),
+            (
+                Compliant,
+                format!("the disk is encrypted with KMS key {KEY}")
+            )
+        );
+        assert_eq!(
+            v(None, Some(&[])),
+            (Compliant, "the disk is encrypted".into())
+        );
+        let by_id = ["1234abcd-12ab-34cd-56ef-1234567890ab"];
+        assert_eq!(v(Some(KEY), Some(&by_id)).0, Compliant);
+        assert_eq!(
+            v(Some(KEY), Some(&["other", "alias/x"])),
+            (
+                NonCompliant,
+                format!(
+                    "the disk is encrypted, but the KMS key {KEY} is not one of kmsKeyArns \
+                     (other, alias/x)"
+                )
+            )
+        );
+        let (c, a) = v(Some(" "), Some(&by_id));
+        assert_eq!(c, NonCompliant);
+        assert!(
+            a.contains("records no KMS key") && a.contains("cannot be confirmed"),
+            "{a}"
+        );
     }
 }

@@ -8,7 +8,7 @@ use crate::item::Timestamp;
 use crate::params::Params;
 use crate::rule::{AccountContext, AccountRule, Rule, RuleKind, RuleSpec, Severity};
 
-use super::iam_account::{not_in_report, user_evaluation, users_with_report};
+use super::iam_account::judge_report_users;
 
 /// `mfa-enabled-for-iam-console-access` (AWS managed rule
 /// MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS).
@@ -57,17 +57,7 @@ fn verdict(name: &str, row: &CredentialRow) -> Verdict {
 
 /// One evaluation per user.
 pub(crate) async fn judge(iam: &dyn IamApi, at: Timestamp) -> Result<Vec<Evaluation>, RuleError> {
-    Ok(users_with_report(iam)
-        .await?
-        .into_iter()
-        .map(|(user, row)| {
-            let v = match &row {
-                None => not_in_report(&user),
-                Some(row) => verdict(&user.name, row),
-            };
-            user_evaluation(user, v, at)
-        })
-        .collect())
+    judge_report_users(iam, at, verdict).await
 }
 
 impl Rule for MfaEnabledForIamConsoleAccess {

@@ -1,4 +1,6 @@
-//! Typed views shared by the ELB, API Gateway, EKS, ECR and Secrets Manager rules.
+//! Typed views shared by the ELB, API Gateway, EKS, ECR and Secrets Manager rules, with
+//! the verdicts several of those rules reach the same way (an ELBv2 attribute flag,
+//! Classic Load Balancer listeners, a secret scheduled for deletion).
 //!
 //! Each view reads only what the rules judge, leniently (booleans as `true` or
 //! `"true"`, null as absent), through [`crate::views::configuration`] and
@@ -11,6 +13,7 @@ use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::views::{configuration, de, supplementary, View, ViewError};
 
@@ -63,6 +66,20 @@ impl ElbV2LoadBalancer {
     /// attribute these rules read).
     pub fn flag(&self, key: &str) -> bool {
         is_true(self.attribute(key))
+    }
+
+    /// The verdict on boolean attribute `key` ([`Self::flag`]): COMPLIANT with `on` when
+    /// it is `true`, NON_COMPLIANT with `off` and the value recorded (or `not set`)
+    /// otherwise.
+    pub fn flag_verdict(&self, key: &str, on: &str, off: &str) -> Verdict {
+        if self.flag(key) {
+            Verdict::compliant(on)
+        } else {
+            Verdict::non_compliant(format!(
+                "{off} ({key} is {})",
+                self.attribute(key).unwrap_or("not set")
+            ))
+        }
     }
 
     /// Whether this is an Application Load Balancer.
@@ -118,6 +135,32 @@ pub struct ClassicLoadBalancer {
     pub listeners: Vec<ClassicListener>,
     /// `supplementaryConfiguration.LoadBalancerAttributes.accessLog`.
     pub access_log: ClassicAccessLog,
+}
+
+impl ClassicLoadBalancer {
+    /// The verdict on the listeners `judged` picks: NOT_APPLICABLE with `none` when there
+    /// are none; NON_COMPLIANT with `failing` followed by each failing listener's reason
+    /// (what `fails` says; `None` passes); COMPLIANT with `passing` when none fails.
+    pub fn listeners_verdict(
+        &self,
+        judged: impl Fn(&ClassicListener) -> bool,
+        none: &str,
+        fails: impl Fn(&ClassicListener) -> Option<String>,
+        passing: &str,
+        failing: &str,
+    ) -> Verdict {
+        let listeners: Vec<&ClassicListener> =
+            self.listeners.iter().filter(|l| judged(l)).collect();
+        if listeners.is_empty() {
+            return Verdict::not_applicable(none);
+        }
+        let reasons: Vec<String> = listeners.into_iter().filter_map(fails).collect();
+        if reasons.is_empty() {
+            Verdict::compliant(passing)
+        } else {
+            Verdict::non_compliant(format!("{failing}: {}", reasons.join("; ")))
+        }
+    }
 }
 
 /// One front-end listener of a Classic Load Balancer.
@@ -436,9 +479,11 @@ impl RotationRules {
 }
 
 impl Secret {
-    /// Whether the secret is scheduled for deletion.
-    pub fn is_deleted(&self) -> bool {
-        self.deleted == Some(true)
+    /// NOT_APPLICABLE for a secret scheduled for deletion (`Deleted` true), which the
+    /// Secrets Manager rules do not judge; `None` for any other secret.
+    pub fn scheduled_for_deletion(&self) -> Option<Verdict> {
+        (self.deleted == Some(true))
+            .then(|| Verdict::not_applicable("the secret is scheduled for deletion"))
     }
 }
 

@@ -5,7 +5,7 @@ use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::rule::{ItemRule, RuleSpec};
 
-use super::datastores::OpenSearchDomain;
+use super::datastores::{enabled_verdict, OpenSearchDomain};
 
 /// `opensearch-encrypted-at-rest` (AWS managed rule OPENSEARCH_ENCRYPTED_AT_REST).
 ///
@@ -33,10 +33,8 @@ impl ItemRule for OpensearchEncryptedAtRest {
     }
 
     fn judge(&self, _item: &ConfigurationItem, d: &OpenSearchDomain, _params: &Params) -> Verdict {
-        match d.encryption_at_rest.as_ref().and_then(|o| o.enabled) {
-            Some(true) => Verdict::compliant("encryption at rest is enabled"),
-            _ => Verdict::non_compliant("encryption at rest is not enabled"),
-        }
+        let enabled = d.encryption_at_rest.as_ref().and_then(|o| o.enabled);
+        enabled_verdict(enabled, "encryption at rest")
     }
 }
 

@@ -5,7 +5,7 @@ use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::rule::{ItemRule, RuleSpec, Severity};
 
-use super::datastores::OpenSearchDomain;
+use super::datastores::{domain_vpc_verdict, OpenSearchDomain};
 
 /// `opensearch-in-vpc-only` (AWS managed rule OPENSEARCH_IN_VPC_ONLY).
 ///
@@ -34,13 +34,11 @@ impl ItemRule for OpensearchInVpcOnly {
     }
 
     fn judge(&self, _item: &ConfigurationItem, d: &OpenSearchDomain, _params: &Params) -> Verdict {
-        match d.vpc_options.as_ref().map(|v| &v.subnet_ids) {
-            Some(subnets) if !subnets.is_empty() => Verdict::compliant(format!(
-                "the domain is in a VPC (subnets {})",
-                subnets.join(", ")
-            )),
-            _ => Verdict::non_compliant("the domain has a public endpoint (no VPC subnets)"),
-        }
+        // The recorded VPC options name no VPC id: the subnets alone decide.
+        domain_vpc_verdict(
+            None,
+            d.vpc_options.as_ref().map(|v| v.subnet_ids.as_slice()),
+        )
     }
 }
 

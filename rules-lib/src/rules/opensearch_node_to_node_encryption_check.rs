@@ -6,7 +6,7 @@ use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::rule::{ItemRule, RuleSpec};
 
-use super::datastores::OpenSearchDomain;
+use super::datastores::{enabled_verdict, OpenSearchDomain};
 
 /// `opensearch-node-to-node-encryption-check` (AWS managed rule
 /// OPENSEARCH_NODE_TO_NODE_ENCRYPTION_CHECK).
@@ -34,10 +34,8 @@ impl ItemRule for OpensearchNodeToNodeEncryptionCheck {
     }
 
     fn judge(&self, _item: &ConfigurationItem, d: &OpenSearchDomain, _params: &Params) -> Verdict {
-        match d.node_to_node.as_ref().and_then(|o| o.enabled) {
-            Some(true) => Verdict::compliant("node-to-node encryption is enabled"),
-            _ => Verdict::non_compliant("node-to-node encryption is not enabled"),
-        }
+        let enabled = d.node_to_node.as_ref().and_then(|o| o.enabled);
+        enabled_verdict(enabled, "node-to-node encryption")
     }
 }
 

@@ -2,10 +2,11 @@
 
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::kms::key_matches;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec, Severity};
 use crate::views::RdsInstance;
+
+use super::kms_key::allowed_key_verdict;
 
 /// `rds-storage-encrypted` (AWS managed rule RDS_STORAGE_ENCRYPTED).
 ///
@@ -43,19 +44,12 @@ impl ItemRule for RdsStorageEncrypted {
         if db.storage_encrypted != Some(true) {
             return Verdict::non_compliant("storage is not encrypted");
         }
-        let Some(want) = params.str(&KMS_KEY_ID) else {
-            return Verdict::compliant("storage is encrypted");
-        };
-        match db.kms_key_id.as_deref() {
-            Some(actual) if key_matches(want, actual) => {
-                Verdict::compliant(format!("storage is encrypted with {actual}"))
-            }
-            Some(actual) => Verdict::non_compliant(format!(
-                "storage is encrypted with {actual}, not with kmsKeyId {want}"
-            )),
-            None => Verdict::non_compliant(format!(
-                "storage is encrypted but the item records no KMS key (kmsKeyId {want})"
-            )),
-        }
+        let want = params.str(&KMS_KEY_ID);
+        allowed_key_verdict(
+            "storage is encrypted",
+            db.kms_key_id.as_deref(),
+            want.as_ref().map(std::slice::from_ref),
+            "kmsKeyId",
+        )
     }
 }

@@ -1,11 +1,14 @@
 //! `root-account-mfa-enabled`: the root user signs in with MFA.
 
+use std::collections::BTreeMap;
+
 use crate::config_api::BoxFuture;
 use crate::error::RuleError;
 use crate::evaluation::{Evaluation, Verdict};
-use crate::iam_api::IamApi;
 use crate::params::Params;
 use crate::rule::{AccountContext, AccountRule, Rule, RuleKind, RuleSpec, Severity, ACCOUNT};
+
+use super::iam_account::judge_account_summary;
 
 /// `root-account-mfa-enabled` (AWS managed rule ROOT_ACCOUNT_MFA_ENABLED).
 ///
@@ -43,24 +46,23 @@ const PRESENT_KEYS: [&str; 3] = [
 ];
 
 /// The verdict from IAM's account summary.
-pub(crate) async fn judge(iam: &dyn IamApi) -> Result<Verdict, RuleError> {
-    let summary = iam.account_summary().await?;
+fn verdict(summary: &BTreeMap<String, i64>) -> Verdict {
     let present: Vec<&str> = PRESENT_KEYS
         .into_iter()
         .filter(|k| summary.get(*k).is_none_or(|v| *v > 0))
         .collect();
     if present.is_empty() {
-        return Ok(Verdict::not_applicable(
+        return Verdict::not_applicable(
             "the root user has no credentials (no password, access key or signing certificate)",
-        ));
+        );
     }
-    Ok(match summary.get("AccountMFAEnabled") {
+    match summary.get("AccountMFAEnabled") {
         Some(v) if *v > 0 => Verdict::compliant("the root user has MFA enabled"),
         Some(_) => Verdict::non_compliant("the root user does not have MFA enabled"),
         None => Verdict::non_compliant(
             "the root user's MFA status is not in the account summary (AccountMFAEnabled)",
         ),
-    })
+    }
 }
 
 impl Rule for RootAccountMfaEnabled {
@@ -79,7 +81,7 @@ impl AccountRule for RootAccountMfaEnabled {
         ctx: &'a AccountContext<'a>,
         _params: &'a Params,
     ) -> BoxFuture<'a, Result<Vec<Evaluation>, RuleError>> {
-        Box::pin(async move { Ok(vec![ctx.account_evaluation(judge(ctx.iam()?).await?)?]) })
+        judge_account_summary(ctx, verdict)
     }
 }
 
@@ -87,6 +89,7 @@ impl AccountRule for RootAccountMfaEnabled {
 mod tests {
     use super::*;
     use crate::evaluation::Compliance;
+    use crate::iam_api::IamApi;
     use crate::item::Timestamp;
     use crate::rules::iam_account::fake::FakeIam;
 
@@ -95,6 +98,11 @@ mod tests {
             summary: pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
             ..Default::default()
         }
+    }
+
+    /// The verdict on the summary `iam` answers.
+    async fn judge(iam: &FakeIam) -> Result<Verdict, RuleError> {
+        Ok(verdict(&iam.account_summary().await?))
     }
 
     const CREDENTIALS: [(&str, i64); 3] = [

@@ -9,7 +9,7 @@ use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec};
 use crate::views::{configuration, de, View, ViewError};
 
-use super::datastores::key_not_allowed;
+use super::kms_key::allowed_key_verdict;
 
 /// `sagemaker-endpoint-configuration-kms-key-configured` (AWS managed rule
 /// SAGEMAKER_ENDPOINT_CONFIGURATION_KMS_KEY_CONFIGURED).
@@ -75,10 +75,12 @@ impl ItemRule for SagemakerEndpointConfigurationKmsKeyConfigured {
                 "the endpoint configuration has no KMS key (KmsKeyId unset)",
             );
         };
-        match key_not_allowed(params.list(&KMS_KEY_ARNS), key, "kmsKeyArns") {
-            Some(why) => Verdict::non_compliant(why),
-            None => Verdict::compliant(format!("the endpoint configuration uses KMS key {key}")),
-        }
+        allowed_key_verdict(
+            "the endpoint configuration's storage volumes are encrypted",
+            Some(key),
+            params.list(&KMS_KEY_ARNS),
+            "kmsKeyArns",
+        )
     }
 }
 

@@ -6,7 +6,8 @@ use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec};
 
-use super::datastores::{key_not_allowed, SageMakerNotebook};
+use super::datastores::SageMakerNotebook;
+use super::kms_key::allowed_key_verdict;
 
 /// `sagemaker-notebook-instance-kms-key-configured` (AWS managed rule
 /// SAGEMAKER_NOTEBOOK_INSTANCE_KMS_KEY_CONFIGURED).
@@ -50,10 +51,12 @@ impl ItemRule for SagemakerNotebookInstanceKmsKeyConfigured {
         let Some(key) = nb.kms_key_id.as_deref() else {
             return Verdict::non_compliant("the notebook instance has no KMS key (KmsKeyId unset)");
         };
-        match key_not_allowed(params.list(&KMS_KEY_ARNS), key, "kmsKeyArns") {
-            Some(why) => Verdict::non_compliant(why),
-            None => Verdict::compliant(format!("the notebook instance uses KMS key {key}")),
-        }
+        allowed_key_verdict(
+            "the notebook instance's storage volume is encrypted",
+            Some(key),
+            params.list(&KMS_KEY_ARNS),
+            "kmsKeyArns",
+        )
     }
 }
 

@@ -63,8 +63,8 @@ impl ItemRule for SecretsmanagerRotationEnabledCheck {
     }
 
     fn judge(&self, _item: &ConfigurationItem, secret: &Secret, params: &Params) -> Verdict {
-        if secret.is_deleted() {
-            return Verdict::not_applicable("the secret is scheduled for deletion");
+        if let Some(v) = secret.scheduled_for_deletion() {
+            return v;
         }
         if secret.rotation_enabled != Some(true) {
             return Verdict::non_compliant("rotation is not enabled");

@@ -40,8 +40,8 @@ impl ItemRule for SecretsmanagerScheduledRotationSuccessCheck {
     }
 
     fn judge(&self, _item: &ConfigurationItem, secret: &Secret, _params: &Params) -> Verdict {
-        if secret.is_deleted() {
-            return Verdict::not_applicable("the secret is scheduled for deletion");
+        if let Some(v) = secret.scheduled_for_deletion() {
+            return v;
         }
         if secret.rotation_enabled != Some(true) {
             return Verdict::not_applicable("rotation is not enabled for the secret");

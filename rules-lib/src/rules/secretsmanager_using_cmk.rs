@@ -2,10 +2,10 @@
 
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::kms::key_matches;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec};
 
+use super::kms_key::allowed_key_verdict;
 use super::network_services::Secret;
 
 /// `secretsmanager-using-cmk` (AWS managed rule SECRETSMANAGER_USING_CMK).
@@ -59,8 +59,8 @@ impl ItemRule for SecretsmanagerUsingCmk {
     }
 
     fn judge(&self, _item: &ConfigurationItem, secret: &Secret, params: &Params) -> Verdict {
-        if secret.is_deleted() {
-            return Verdict::not_applicable("the secret is scheduled for deletion");
+        if let Some(v) = secret.scheduled_for_deletion() {
+            return v;
         }
         let Some(key) = secret
             .kms_key_id
@@ -77,18 +77,12 @@ impl ItemRule for SecretsmanagerUsingCmk {
                 "the secret is encrypted with the AWS managed key ({key})"
             ));
         }
-        match params.list(&KMS_KEY_ARNS).filter(|k| !k.is_empty()) {
-            None => Verdict::compliant(format!(
-                "the secret is encrypted with customer managed key {key}"
-            )),
-            Some(keys) if keys.iter().any(|c| key_matches(c, key)) => Verdict::compliant(format!(
-                "the secret is encrypted with customer managed key {key}"
-            )),
-            Some(keys) => Verdict::non_compliant(format!(
-                "the secret is encrypted with KMS key {key}, not one of kmsKeyArns ({})",
-                keys.join(", ")
-            )),
-        }
+        allowed_key_verdict(
+            "the secret is encrypted",
+            Some(key),
+            params.list(&KMS_KEY_ARNS),
+            "kmsKeyArns",
+        )
     }
 }
 

@@ -2,12 +2,12 @@
 
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
-use crate::kms::key_matches;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::views::Untyped;
 use crate::rule::{ItemRule, RuleSpec};
+use crate::views::Untyped;
 
 use super::config_str;
+use super::kms_key::allowed_key_verdict;
 
 /// `sns-encrypted-kms` (AWS managed rule SNS_ENCRYPTED_KMS).
 ///
@@ -23,7 +23,7 @@ const KMS_KEY_IDS: ParamSpec = ParamSpec::optional(
     "kmsKeyIds",
     ParamKind::Csv,
     "Comma-separated KMS key ARNs (or IDs, aliases) the topics may use",
-    );
+);
 
 static SPEC: RuleSpec = RuleSpec {
     name: "sns-encrypted-kms",
@@ -46,13 +46,11 @@ impl ItemRule for SnsEncryptedKms {
                 "the topic is not encrypted with KMS (KmsMasterKeyId unset)",
             );
         };
-        match params.list(&KMS_KEY_IDS).filter(|l| !l.is_empty()) {
-            Some(allowed) if !allowed.iter().any(|a| key_matches(a, key)) => {
-                Verdict::non_compliant(format!("the topic uses {key}, not one of kmsKeyIds"))
-            }
-            _ => Verdict::compliant(format!(
-                "the topic is encrypted with {key}"
-            )),
-        }
+        allowed_key_verdict(
+            "the topic is encrypted",
+            Some(key),
+            params.list(&KMS_KEY_IDS),
+            "kmsKeyIds",
+        )
     }
 }
