@@ -280,3 +280,134 @@ async fn a_catalog_rule_beyond_the_first_three_runs_as_a_function() {
     // The secret's value never reaches the log, even at debug level.
     assert!(!watch.log_text().contains("hunter2"));
 }
+
+/// The account rules that read IAM's credential report and account summary, as deployed
+/// functions against moto's IAM: the report is generated, polled and parsed through the
+/// real aws-sdk-iam client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credential_report_and_account_summary_rules_read_iam_from_moto() {
+    let moto = moto_server();
+    let moto_url = format!("http://127.0.0.1:{}", moto.port);
+    let conf = aws_sdk_iam::Config::builder()
+        .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+        .region(aws_sdk_iam::config::Region::new("us-east-1"))
+        .endpoint_url(&moto_url)
+        .credentials_provider(aws_sdk_iam::config::Credentials::new(
+            "testing", "testing", None, None, "tests",
+        ))
+        .build();
+    let iam = aws_sdk_iam::Client::from_conf(conf);
+    // dave signs in to the console without MFA and has a fresh access key; erin has
+    // neither a password nor a key.
+    let dave = iam
+        .create_user()
+        .user_name("dave")
+        .send()
+        .await
+        .unwrap()
+        .user
+        .unwrap();
+    let erin = iam
+        .create_user()
+        .user_name("erin")
+        .send()
+        .await
+        .unwrap()
+        .user
+        .unwrap();
+    iam.create_login_profile()
+        .user_name("dave")
+        .password("correct-horse-battery-1!")
+        .send()
+        .await
+        .unwrap();
+    iam.create_access_key()
+        .user_name("dave")
+        .send()
+        .await
+        .unwrap();
+
+    let endpoint = LocalConfig::default();
+    let running = endpoint
+        .serve(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let watch = lambda_watch(&[
+        ("AWS_ENDPOINT_URL_CONFIG_SERVICE", running.url()),
+        ("AWS_ENDPOINT_URL_IAM", moto_url.clone()),
+    ]);
+    let verdict_of = |rule: &str, id: &str| {
+        endpoint
+            .stored_for(rule)
+            .into_iter()
+            .find(|e| e.resource_id == id)
+            .map(|e| e.compliance_type.as_str().to_string())
+    };
+
+    let inv = invoke(
+        &watch,
+        "mfa-enabled-for-iam-console-access",
+        &payload(scheduled(), json!({}), "console-mfa", "console-mfa/1"),
+    )
+    .await;
+    assert!(inv.ok, "{inv:?}\n{}", watch.log_text());
+    assert_eq!(
+        verdict_of("console-mfa", &dave.user_id).as_deref(),
+        Some("NON_COMPLIANT")
+    );
+    assert_eq!(
+        verdict_of("console-mfa", &erin.user_id).as_deref(),
+        Some("NOT_APPLICABLE")
+    );
+
+    let inv = invoke(
+        &watch,
+        "access-keys-rotated",
+        &payload(
+            scheduled(),
+            json!({"maxAccessKeyAge": "90"}),
+            "keys",
+            "keys/1",
+        ),
+    )
+    .await;
+    assert!(inv.ok, "{inv:?}\n{}", watch.log_text());
+    assert_eq!(
+        verdict_of("keys", &dave.user_id).as_deref(),
+        Some("COMPLIANT")
+    );
+
+    let inv = invoke(
+        &watch,
+        "iam-user-unused-credentials-check",
+        &payload(
+            scheduled(),
+            json!({"maxCredentialUsageAge": "90"}),
+            "unused",
+            "unused/1",
+        ),
+    )
+    .await;
+    assert!(inv.ok, "{inv:?}\n{}", watch.log_text());
+    assert_eq!(
+        verdict_of("unused", &dave.user_id).as_deref(),
+        Some("COMPLIANT")
+    );
+
+    let inv = invoke(
+        &watch,
+        "root-account-mfa-enabled",
+        &payload(scheduled(), json!({}), "root-mfa", "root-mfa/1"),
+    )
+    .await;
+    assert!(inv.ok, "{inv:?}\n{}", watch.log_text());
+    let stored = endpoint.stored_for("root-mfa");
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(
+        (
+            stored[0].resource_type.as_str(),
+            stored[0].resource_id.as_str()
+        ),
+        ("AWS::::Account", "123456789012")
+    );
+}
