@@ -8,6 +8,11 @@
 //! a field of the wrong kind is a [`ViewError`], which the engine turns into a verdict in
 //! one place ([`crate::engine`]). Policy documents inside a view are parsed once too, and
 //! kept with their error so the rule can say which policy is unreadable.
+//!
+//! A view is read whole or not at all: a field of the wrong kind makes every rule reading
+//! that view NON_COMPLIANT for the item (naming the field), even a rule that would have
+//! found the item NOT_APPLICABLE or never reads that field. Config does not record such
+//! items; a hand-made or changed one is not passed by any rule until it reads again.
 
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
