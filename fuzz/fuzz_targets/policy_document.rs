@@ -105,11 +105,12 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     // What resource-policy-no-public-access must answer for an SQS queue or SNS topic
-    // whose `Policy` is this text: it reads the text exactly as `from_text` does.
+    // whose `Policy` is this text: it reads the text exactly as `from_text` does, and
+    // exposure is the one decision of `PolicyDocument::exposures`.
     let expected = match &from_text {
         _ if text.is_empty() => Compliance::Compliant,
         Err(_) => Compliance::NonCompliant,
-        Ok(d) if d.public_statements().is_empty() => Compliance::Compliant,
+        Ok(d) if d.exposures().is_empty() => Compliance::Compliant,
         Ok(_) => Compliance::NonCompliant,
     };
     for v in items(text) {
