@@ -344,13 +344,26 @@ async fn credential_report_and_account_summary_rules_read_iam_from_moto() {
             .map(|e| e.compliance_type.as_str().to_string())
     };
 
-    let inv = invoke(
-        &watch,
+    // Runs `function` once as a scheduled invocation; its results are stored under `rule`.
+    let run = |function: &'static str, params: serde_json::Value, rule: &'static str| {
+        let watch = &watch;
+        async move {
+            let inv = invoke(
+                watch,
+                function,
+                &payload(scheduled(), params, rule, &format!("{rule}/1")),
+            )
+            .await;
+            assert!(inv.ok, "{function}: {inv:?}\n{}", watch.log_text());
+        }
+    };
+
+    run(
         "mfa-enabled-for-iam-console-access",
-        &payload(scheduled(), json!({}), "console-mfa", "console-mfa/1"),
+        json!({}),
+        "console-mfa",
     )
     .await;
-    assert!(inv.ok, "{inv:?}\n{}", watch.log_text());
     assert_eq!(
         verdict_of("console-mfa", &dave.user_id).as_deref(),
         Some("NON_COMPLIANT")
@@ -359,48 +372,27 @@ async fn credential_report_and_account_summary_rules_read_iam_from_moto() {
         verdict_of("console-mfa", &erin.user_id).as_deref(),
         Some("NOT_APPLICABLE")
     );
-
-    let inv = invoke(
-        &watch,
+    run(
         "access-keys-rotated",
-        &payload(
-            scheduled(),
-            json!({"maxAccessKeyAge": "90"}),
-            "keys",
-            "keys/1",
-        ),
+        json!({"maxAccessKeyAge": "90"}),
+        "keys",
     )
     .await;
-    assert!(inv.ok, "{inv:?}\n{}", watch.log_text());
     assert_eq!(
         verdict_of("keys", &dave.user_id).as_deref(),
         Some("COMPLIANT")
     );
-
-    let inv = invoke(
-        &watch,
+    run(
         "iam-user-unused-credentials-check",
-        &payload(
-            scheduled(),
-            json!({"maxCredentialUsageAge": "90"}),
-            "unused",
-            "unused/1",
-        ),
+        json!({"maxCredentialUsageAge": "90"}),
+        "unused",
     )
     .await;
-    assert!(inv.ok, "{inv:?}\n{}", watch.log_text());
     assert_eq!(
         verdict_of("unused", &dave.user_id).as_deref(),
         Some("COMPLIANT")
     );
-
-    let inv = invoke(
-        &watch,
-        "root-account-mfa-enabled",
-        &payload(scheduled(), json!({}), "root-mfa", "root-mfa/1"),
-    )
-    .await;
-    assert!(inv.ok, "{inv:?}\n{}", watch.log_text());
+    run("root-account-mfa-enabled", json!({}), "root-mfa").await;
     let stored = endpoint.stored_for("root-mfa");
     assert_eq!(stored.len(), 1, "{stored:?}");
     assert_eq!(
