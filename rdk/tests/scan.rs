@@ -97,7 +97,7 @@ fn every_rule_fixture_scanned_as_a_snapshot_gets_its_named_verdict() {
             let got: Vec<&str> = report
                 .evaluations
                 .iter()
-                .map(|e| e.evaluation.compliance_type.as_str())
+                .map(|e| e.compliance_type.as_str())
                 .collect();
             // An out-of-scope fixture produces no evaluation in a scan (the rule does not apply).
             if got.is_empty() {
@@ -142,8 +142,8 @@ fn the_bundled_sample_account_is_scanned_with_every_rule() {
         report
             .evaluations
             .iter()
-            .find(|e| e.config_rule_name == rule && e.evaluation.compliance_resource_id == id)
-            .map(|e| e.evaluation.compliance_type.as_str())
+            .find(|e| e.config_rule_name == rule && &*e.compliance_resource_id == id)
+            .map(|e| e.compliance_type.as_str())
     };
     assert_eq!(
         find("s3-bucket-public-read-prohibited", "acme-website"),

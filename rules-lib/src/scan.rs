@@ -8,30 +8,66 @@
 //! interface a scheduled run reads the Config API through. Account rules need live APIs
 //! and are reported as not evaluated.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::engine::{evaluate_item, EngineError};
-use crate::evaluation::Evaluation;
+use crate::evaluation::{Compliance, Evaluation};
 use crate::item::{ConfigurationItem, Timestamp};
 use crate::params::Params;
-use crate::rule::{now_or_never, ItemSet, Rule, RuleKind, Severity, SnapshotItems};
+use crate::rule::{now_or_never, ItemSet, Rule, RuleKind, Severity, SnapshotItems, ACCOUNT};
 use crate::ParamError;
 
-/// One evaluation of a scan: the PutEvaluations fields plus the rule.
+/// One evaluation of a scan: the PutEvaluations fields plus the rule. A scan holds every
+/// evaluation until it reports, so this is the compact form of [`Evaluation`]: the
+/// resource type is the rule's own `&'static` name where it can be (it nearly always
+/// can), and the texts are boxed without spare capacity. It serializes with the same
+/// field names as [`Evaluation`], plus `ConfigRuleName`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ScanEvaluation {
     /// `ConfigRuleName`.
     pub config_rule_name: &'static str,
-    /// The evaluation.
-    #[serde(flatten)]
-    pub evaluation: Evaluation,
+    /// `ComplianceResourceType`.
+    pub compliance_resource_type: Cow<'static, str>,
+    /// `ComplianceResourceId`.
+    pub compliance_resource_id: Box<str>,
+    /// `ComplianceType`.
+    pub compliance_type: Compliance,
+    /// `Annotation`: absent when empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<Box<str>>,
+    /// `OrderingTimestamp`.
+    pub ordering_timestamp: Timestamp,
     /// The rule's severity (not a PutEvaluations field; for gates and reports).
     #[serde(skip)]
     pub severity: Severity,
+}
+
+impl ScanEvaluation {
+    /// The compact form of a rule's evaluation.
+    pub fn new(rule: &'static dyn Rule, evaluation: Evaluation) -> Self {
+        let spec = rule.spec();
+        let t = evaluation.compliance_resource_type;
+        let compliance_resource_type = spec
+            .resource_types
+            .iter()
+            .chain([&ACCOUNT])
+            .find(|known| **known == t)
+            .map_or(Cow::Owned(t), |known| Cow::Borrowed(*known));
+        Self {
+            config_rule_name: spec.name,
+            compliance_resource_type,
+            compliance_resource_id: evaluation.compliance_resource_id.into_boxed_str(),
+            compliance_type: evaluation.compliance_type,
+            annotation: evaluation.annotation.map(String::into_boxed_str),
+            ordering_timestamp: evaluation.ordering_timestamp,
+            severity: spec.severity,
+        }
+    }
 }
 
 /// A selection of rules with validated parameters, ready to judge items.
@@ -103,11 +139,8 @@ impl Scanner {
             .iter()
             .map(|&i| {
                 let (rule, params) = &self.rules[i];
-                evaluate_item(*rule, item, params, self.at).map(|evaluation| ScanEvaluation {
-                    config_rule_name: rule.spec().name,
-                    evaluation,
-                    severity: rule.spec().severity,
-                })
+                evaluate_item(*rule, item, params, self.at)
+                    .map(|evaluation| ScanEvaluation::new(*rule, evaluation))
             })
             .collect()
     }
@@ -138,11 +171,11 @@ impl Scanner {
                     continue;
                 }
             };
-            out.extend(evals.into_iter().map(|evaluation| ScanEvaluation {
-                config_rule_name: spec.name,
-                evaluation,
-                severity: spec.severity,
-            }));
+            out.extend(
+                evals
+                    .into_iter()
+                    .map(|evaluation| ScanEvaluation::new(*rule, evaluation)),
+            );
         }
         (out, not_evaluated)
     }

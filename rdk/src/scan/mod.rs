@@ -7,6 +7,7 @@
 
 pub mod report;
 pub mod source;
+mod split;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, sync_channel};
@@ -216,7 +217,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
     let mut kept: Vec<ConfigurationItem> = Vec::new();
     let mut items = 0usize;
     let mut bytes = 0u64;
-    let mut evaluations: Vec<ScanEvaluation> = Vec::new();
+    let mut batches: Vec<Vec<ScanEvaluation>> = Vec::new();
     let mut producer_error = None;
 
     // Workers read each item (the costly part: JSON to a tree to a ConfigurationItem)
@@ -264,7 +265,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                         batch
                     }
                 };
-                let mut evals = Vec::with_capacity(batch.len() * 3);
+                let mut evals = Vec::with_capacity(batch.len() * 4);
                 let mut kept = Vec::new();
                 let mut parsed = 0;
                 for raw in batch {
@@ -287,6 +288,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                         kept.push(item);
                     }
                 }
+                evals.shrink_to_fit();
                 if res_tx.send((evals, failed, kept, parsed, files)).is_err() {
                     return;
                 }
@@ -353,7 +355,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
         }
         drop(item_tx);
         for (evals, failed, kept_items, parsed, files) in res_rx {
-            evaluations.extend(evals);
+            batches.push(evals);
             skipped.extend(failed);
             kept.extend(kept_items);
             items += parsed;
@@ -379,23 +381,38 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
         )));
     }
     let (snapshot_evals, offline) = scanner.finish(&kept);
-    evaluations.extend(snapshot_evals);
+    drop(kept);
     for rule in offline {
         not_evaluated.push(NotEvaluated {
             rule,
             reason: "needs live AWS APIs (IAM): run it as a deployed function".into(),
         });
     }
-    evaluations.sort_by(|a, b| {
+    // One allocation of the exact size (a growing Vec would hold up to twice its length
+    // and copy itself on the way); each batch is freed as it is moved in.
+    let total = batches.iter().map(Vec::len).sum::<usize>() + snapshot_evals.len();
+    let mut evaluations = Vec::with_capacity(total);
+    for batch in batches {
+        evaluations.extend(batch);
+    }
+    evaluations.extend(snapshot_evals);
+    // Sorted in place (no buffer) on every field, so equal resources keep one order.
+    evaluations.sort_unstable_by(|a, b| {
         (
             a.config_rule_name,
-            &a.evaluation.compliance_resource_type,
-            &a.evaluation.compliance_resource_id,
+            &a.compliance_resource_type,
+            &a.compliance_resource_id,
+            a.compliance_type,
+            &a.annotation,
+            a.ordering_timestamp,
         )
             .cmp(&(
                 b.config_rule_name,
-                &b.evaluation.compliance_resource_type,
-                &b.evaluation.compliance_resource_id,
+                &b.compliance_resource_type,
+                &b.compliance_resource_id,
+                b.compliance_type,
+                &b.annotation,
+                b.ordering_timestamp,
             ))
     });
     Ok(ScanReport {

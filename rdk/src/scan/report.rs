@@ -52,16 +52,16 @@ impl Finding for ScanEvaluation {
         self.config_rule_name
     }
     fn resource_type(&self) -> &str {
-        &self.evaluation.compliance_resource_type
+        &self.compliance_resource_type
     }
     fn resource_id(&self) -> &str {
-        &self.evaluation.compliance_resource_id
+        &self.compliance_resource_id
     }
     fn outcome(&self) -> CheckCompliance {
-        self.evaluation.compliance_type.into()
+        self.compliance_type.into()
     }
     fn annotation(&self) -> Option<&str> {
-        self.evaluation.annotation.as_deref()
+        self.annotation.as_deref()
     }
     fn severity(&self) -> Severity {
         self.severity
@@ -332,8 +332,17 @@ impl<F: Finding> Report<F> {
     pub fn render(&self, format: ScanFormat) -> String {
         match format {
             ScanFormat::Json => {
-                let v = json!({"summary": self.summary_json(), "evaluations": self.evaluations});
-                serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+                // Serialized straight from the evaluations: no tree of the whole report.
+                #[derive(Serialize)]
+                struct Doc<'a, F> {
+                    summary: Value,
+                    evaluations: &'a [F],
+                }
+                let doc = Doc {
+                    summary: self.summary_json(),
+                    evaluations: &self.evaluations,
+                };
+                serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
             }
             ScanFormat::Text => self.text(),
             ScanFormat::Sarif => {

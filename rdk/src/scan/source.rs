@@ -22,6 +22,7 @@ pub static SAMPLE_ACCOUNT: &[u8] = include_bytes!("../../data/sample-account.jso
 /// Rule parameters for the sample account (rules with required parameters).
 pub static SAMPLE_PARAMETERS: &str = include_str!("../../data/sample-parameters.json");
 
+use super::split::{split_items, Fallback};
 pub use crate::input::Skipped;
 use crate::input::{max_item_bytes, open_regular, too_large};
 
@@ -39,6 +40,8 @@ pub struct RawItem {
 
 enum Raw {
     Text(Box<RawValue>),
+    /// Found by the splitter, not yet checked to be UTF-8 or JSON.
+    Bytes(Vec<u8>),
     Value(Value),
     Item(Box<ConfigurationItem>),
 }
@@ -57,6 +60,7 @@ impl RawItem {
     pub fn text(&self) -> &str {
         match &self.raw {
             Raw::Text(t) => t.get(),
+            Raw::Bytes(b) => std::str::from_utf8(b).unwrap_or(""),
             _ => "",
         }
     }
@@ -74,6 +78,15 @@ impl RawItem {
             Raw::Text(text) => {
                 ConfigurationItem::from_json_str(text.get()).map_err(|e| skipped(e.to_string()))
             }
+            Raw::Bytes(bytes) => match std::str::from_utf8(&bytes) {
+                Ok(text) => {
+                    ConfigurationItem::from_json_str(text).map_err(|e| skipped(e.to_string()))
+                }
+                Err(e) => Err(skipped(format!(
+                    "not UTF-8 text at byte {} of the item; AWS Config writes UTF-8 JSON",
+                    e.valid_up_to()
+                ))),
+            },
         }
     }
 }
@@ -172,15 +185,56 @@ pub fn read_file_raw(path: &Path, sink: &mut dyn FnMut(RawItem)) -> Result<u64, 
             Ok(_) => stream_raw_slice(&bytes, &label, sink),
             Err(e) => Err(format!("cannot read: {e}")),
         }
-    } else if label.ends_with(".gz") {
-        stream_raw(flate2::read::MultiGzDecoder::new(file), &label, sink)
     } else {
-        stream_raw(file, &label, sink)
+        stream_large(file, path, &label, sink)
     };
     result.map(|_| size).map_err(|reason| Skipped {
         source: label,
         reason,
     })
+}
+
+/// A large file (or any gzip one): cut into items by [`split_items`] (fast, on this
+/// thread), or, where the splitter is not sure of the shape, by the full parser from the
+/// start, skipping the items the splitter already handed out.
+fn stream_large(
+    file: std::fs::File,
+    path: &Path,
+    label: &str,
+    sink: &mut dyn FnMut(RawItem),
+) -> Result<(), String> {
+    let gz = label.ends_with(".gz");
+    let shared: Arc<str> = Arc::from(label);
+    let mut index = 0usize;
+    let reader: Box<dyn Read> = if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    let split = split_items(reader, max_item_bytes(), &mut |bytes| {
+        sink(RawItem {
+            raw: Raw::Bytes(bytes),
+            label: Arc::clone(&shared),
+            index,
+        });
+        index += 1;
+    });
+    let Err(Fallback { emitted }) = split else {
+        return Ok(());
+    };
+    let file = open_regular(path)?;
+    let mut seen = 0usize;
+    let mut rest = |raw: RawItem| {
+        if seen >= emitted {
+            sink(raw);
+        }
+        seen += 1;
+    };
+    if gz {
+        stream_raw(flate2::read::MultiGzDecoder::new(file), label, &mut rest)
+    } else {
+        stream_raw(file, label, &mut rest)
+    }
 }
 
 /// Files up to this size are read whole and parsed from memory.
@@ -443,5 +497,109 @@ mod tests {
         );
         assert_eq!(ids, ["a"]);
         assert!(r.unwrap_err().starts_with("invalid JSON at line 1 column"));
+    }
+
+    /// A snapshot over the small-file size, so the splitter reads it.
+    fn large_snapshot(items: &[String], tail: &str) -> tempfile_path::TempFile {
+        let body = items.join(",");
+        let pad = "x".repeat(SMALL_FILE as usize);
+        let text = format!(
+            r#"{{"fileVersion":"1.0","configSnapshotId":"{pad}","configurationItems":[{body}{tail}"#
+        );
+        tempfile_path::TempFile::with(&text)
+    }
+
+    fn item(id: &str) -> String {
+        format!(
+            r#"{{"resourceType":"AWS::EC2::Volume","resourceId":"{id}","configuration":{{"size":1}}}}"#
+        )
+    }
+
+    fn read_ids(path: &Path) -> (Vec<String>, Result<u64, Skipped>) {
+        let mut ids = Vec::new();
+        let r = read_file(path, &mut |i| match i {
+            Ok(item) => ids.push(item.resource_id),
+            Err(s) => {
+                assert!(!s.reason.is_empty());
+                ids.push(format!(
+                    "skipped {}",
+                    s.source.rsplit(": ").next().unwrap_or("")
+                ))
+            }
+        });
+        (ids, r)
+    }
+
+    #[test]
+    fn a_large_snapshot_is_split_and_a_malformed_item_in_it_is_skipped_by_index() {
+        let items = vec![
+            item("a"),
+            r#"{"resourceType": 7 "x"}"#.to_string(),
+            item("c"),
+        ];
+        let f = large_snapshot(&items, "]}");
+        let (ids, r) = read_ids(&f.0);
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(ids, ["a", "skipped item #1", "c"]);
+    }
+
+    #[test]
+    fn a_truncated_large_snapshot_hands_every_item_once_then_says_where_it_broke() {
+        let items = vec![item("a"), item("b")];
+        let f = large_snapshot(&items, r#",{"resourceType":"#);
+        let (ids, r) = read_ids(&f.0);
+        assert_eq!(ids, ["a", "b"]);
+        let reason = r.unwrap_err().reason;
+        assert!(
+            reason.starts_with("invalid JSON at line 1 column"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn a_large_gzip_snapshot_is_split_like_a_plain_one() {
+        use std::io::Write;
+        let items: Vec<String> = (0..3).map(|i| item(&format!("v{i}"))).collect();
+        let plain = large_snapshot(&items, "]}");
+        let text = std::fs::read(&plain.0).unwrap();
+        let gz = tempfile_path::TempFile::named("snapshot.json.gz");
+        let mut enc = flate2::write::GzEncoder::new(
+            std::fs::File::create(&gz.0).unwrap(),
+            flate2::Compression::fast(),
+        );
+        enc.write_all(&text).unwrap();
+        enc.finish().unwrap();
+        assert_eq!(read_ids(&gz.0).0, ["v0", "v1", "v2"]);
+    }
+
+    /// Temporary files removed on drop (no tempfile crate in rdk).
+    mod tempfile_path {
+        use std::path::PathBuf;
+        pub struct TempFile(pub PathBuf);
+        impl TempFile {
+            pub fn named(name: &str) -> Self {
+                use std::sync::atomic::{AtomicUsize, Ordering};
+                static N: AtomicUsize = AtomicUsize::new(0);
+                let dir = std::env::temp_dir().join(format!(
+                    "rdk-source-{}-{}",
+                    std::process::id(),
+                    N.fetch_add(1, Ordering::Relaxed)
+                ));
+                std::fs::create_dir_all(&dir).unwrap();
+                Self(dir.join(name))
+            }
+            pub fn with(text: &str) -> Self {
+                let f = Self::named("snapshot.json");
+                std::fs::write(&f.0, text).unwrap();
+                f
+            }
+        }
+        impl Drop for TempFile {
+            fn drop(&mut self) {
+                if let Some(dir) = self.0.parent() {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+            }
+        }
     }
 }
