@@ -318,6 +318,18 @@ impl Configuration {
         })
     }
 
+    /// Whether the configuration is `null`, known without parsing it (kept text is
+    /// always an object). Shadows `Value::is_null` through `Deref`, which would parse.
+    pub fn is_null(&self) -> bool {
+        self.raw.is_none() && self.value.get().is_none_or(Value::is_null)
+    }
+
+    /// Whether the whole configuration has been parsed into a `Value` tree (what typed
+    /// views avoid: scans check that the rules of the common types do).
+    pub fn is_parsed(&self) -> bool {
+        self.raw.is_none() || self.value.get().is_some()
+    }
+
     /// Reads the configuration as `T`: from the `Value` when it is already parsed, else
     /// straight from the text (only the fields `T` declares are built).
     pub fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
@@ -463,7 +475,7 @@ impl ConfigurationItem {
             Some(raw) => fast_configuration(raw.get())?,
         };
         // The "is this an item" check of the general path counts `configuration`.
-        if !configuration.is_raw_null() {
+        if !configuration.is_null() {
             small.insert("configuration".into(), Value::Null);
         }
         let mut item = Self::from_value(&Value::Object(small)).ok()?;
@@ -858,13 +870,6 @@ fn fast_configuration(raw: &str) -> Option<Configuration> {
             Some(Configuration::from_raw(t.into()))
         }
         _ => None,
-    }
-}
-
-impl Configuration {
-    /// Whether this is `Null` known without parsing (no text, no value but `Null`).
-    fn is_raw_null(&self) -> bool {
-        self.raw.is_none() && self.value.get().is_none_or(Value::is_null)
     }
 }
 
