@@ -495,3 +495,45 @@ fn the_html_report_renders_in_headless_chromium() {
         png.len()
     );
 }
+
+/// The scan's speed rests on typed views: the rules of the most common types read only
+/// the fields they need from the configuration's text, and nothing (the engine's checks
+/// included) parses the whole configuration into a `Value` tree. A rule that falls back
+/// to the untyped configuration for one of these types fails this test.
+#[test]
+fn judging_the_common_types_with_every_rule_never_parses_a_whole_configuration() {
+    use rules_lib::scan::Scanner;
+    use rules_lib::{rules, ConfigurationItem, Timestamp};
+    const TYPED: [&str; 6] = [
+        "AWS::S3::Bucket",
+        "AWS::EC2::Volume",
+        "AWS::Lambda::Function",
+        "AWS::RDS::DBInstance",
+        "AWS::IAM::Policy",
+        "AWS::OpenSearch::Domain",
+    ];
+    let snapshot: Value = serde_json::from_slice(rdk::scan::source::SAMPLE_ACCOUNT).unwrap();
+    let params: Map<String, Value> =
+        serde_json::from_str(rdk::scan::source::SAMPLE_PARAMETERS).unwrap();
+    let catalog: Vec<_> = rules::catalog().to_vec();
+    let (selected, _) = rdk::scan::select_rules(&[], &params).unwrap();
+    assert!(selected.len() > catalog.len() / 2);
+    let scanner = Scanner::new(&selected, &params, Timestamp::now()).unwrap();
+    let mut judged = 0;
+    for raw in snapshot["configurationItems"].as_array().unwrap() {
+        let item = ConfigurationItem::from_json_str(&raw.to_string()).unwrap();
+        if !TYPED.contains(&item.resource_type.as_str()) || item.configuration.is_null() {
+            continue;
+        }
+        let evaluations = scanner.evaluate(&item).unwrap();
+        assert!(!evaluations.is_empty(), "{} was judged", item.resource_id);
+        assert!(
+            !item.configuration.is_parsed(),
+            "judging {} {} parsed its whole configuration; give the rule that did a typed view",
+            item.resource_type,
+            item.resource_id
+        );
+        judged += 1;
+    }
+    assert!(judged > 50, "only {judged} items of the typed types");
+}

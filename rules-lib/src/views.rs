@@ -324,6 +324,13 @@ pub struct RdsInstance {
         deserialize_with = "de::opt_text"
     )]
     pub db_instance_identifier: Option<String>,
+    /// `dBInstanceStatus` (`available`, `stopped`, ...).
+    #[serde(
+        default,
+        rename = "dBInstanceStatus",
+        deserialize_with = "de::opt_text"
+    )]
+    pub db_instance_status: Option<String>,
     /// `engine` (`mysql`, `aurora-postgresql`, ...).
     #[serde(default, deserialize_with = "de::opt_text")]
     pub engine: Option<String>,

@@ -106,7 +106,7 @@ pub fn read_parameters_file(path: &std::path::Path) -> Result<Map<String, Value>
 
 /// Chooses the rules: the named ones (their parameters must be valid), or every rule
 /// whose required parameters are given (the others are reported as not evaluated).
-pub(crate) fn select_rules(
+pub fn select_rules(
     names: &[String],
     parameters: &Map<String, Value>,
 ) -> Result<(Vec<&'static dyn Rule>, Vec<NotEvaluated>), CliError> {

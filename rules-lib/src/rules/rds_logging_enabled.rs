@@ -6,7 +6,6 @@ use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec};
 use crate::views::RdsInstance;
 
-use super::config_str;
 use super::datastores::bad_parameter;
 
 /// `rds-logging-enabled` (AWS managed rule RDS_LOGGING_ENABLED).
@@ -120,8 +119,8 @@ impl ItemRule for RdsLoggingEnabled {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, db: &RdsInstance, params: &Params) -> Verdict {
-        if let Some(status) = config_str(item, "dBInstanceStatus").filter(|s| !s.is_empty()) {
+    fn judge(&self, _item: &ConfigurationItem, db: &RdsInstance, params: &Params) -> Verdict {
+        if let Some(status) = db.db_instance_status.as_deref().filter(|s| !s.is_empty()) {
             if !JUDGED_STATUSES.contains(&status.to_ascii_lowercase().as_str()) {
                 return Verdict::not_applicable(format!(
                     "the instance is {status}: only available, backing-up, storage-optimization \

@@ -143,10 +143,20 @@ pub(crate) fn resource_tags(
     if !item.tags.is_empty() {
         return std::borrow::Cow::Borrowed(&item.tags);
     }
+    // Only the three fields are read from the configuration's text, not all of it.
+    #[derive(serde::Deserialize, Default)]
+    struct TagFields {
+        tags: Option<serde_json::Value>,
+        #[serde(rename = "tagSet")]
+        tag_set: Option<serde_json::Value>,
+        #[serde(rename = "Tags")]
+        upper: Option<serde_json::Value>,
+    }
+    let fields: TagFields = item.configuration.read().unwrap_or_default();
     for v in [
-        item.configuration.get("tags"),
-        item.configuration.get("tagSet"),
-        item.configuration.get("Tags"),
+        fields.tags.as_ref(),
+        fields.tag_set.as_ref(),
+        fields.upper.as_ref(),
         item.supplementary("Tags"),
     ]
     .into_iter()
