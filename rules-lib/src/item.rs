@@ -440,6 +440,16 @@ const ITEM_FIELDS: &[&str] = &[
 ];
 
 impl ConfigurationItem {
+    /// Drops what reading the item built and can build again (its typed views, and the
+    /// configuration's `Value` tree when its text is kept): a scan keeps the items set
+    /// rules need until the end, as small as they came.
+    pub fn shed_caches(&mut self) {
+        self.views = ViewCache::default();
+        if self.configuration.raw.is_some() {
+            self.configuration.value = std::sync::OnceLock::new();
+        }
+    }
+
     /// Reads an item from JSON text in either shape.
     ///
     /// Fast path (what scans use): the item's members are found without building the
@@ -1309,5 +1319,31 @@ mod tests {
         }))
         .unwrap_err();
         assert!(err.to_string().contains("resourceId"), "{err}");
+    }
+
+    #[test]
+    fn shedding_caches_keeps_the_configuration_and_forgets_its_tree() {
+        let text = r#"{"resourceType":"AWS::EC2::VPC","resourceId":"vpc-1","configuration":{"cidrBlock":"10.0.0.0/16"}}"#;
+        let mut item = ConfigurationItem::from_json_str(text).unwrap();
+        assert!(!item.configuration.is_null() && !item.configuration.is_parsed());
+        assert_eq!(
+            item.configuration.get("cidrBlock"),
+            Some(&Value::from("10.0.0.0/16"))
+        );
+        assert!(item.configuration.is_parsed());
+        item.shed_caches();
+        assert!(!item.configuration.is_parsed());
+        assert_eq!(
+            item.configuration.get("cidrBlock"),
+            Some(&Value::from("10.0.0.0/16"))
+        );
+        // An item read from a Value has no text to read again: its tree stays.
+        let mut owned =
+            ConfigurationItem::from_value(&serde_json::from_str(text).unwrap()).unwrap();
+        owned.shed_caches();
+        assert_eq!(
+            owned.configuration.get("cidrBlock"),
+            Some(&Value::from("10.0.0.0/16"))
+        );
     }
 }

@@ -285,6 +285,8 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                         }),
                     }
                     if scanner.keeps(&item.resource_type) {
+                        let mut item = item;
+                        item.shed_caches();
                         kept.push(item);
                     }
                 }
