@@ -73,14 +73,27 @@ pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
 /// opening a FIFO would block until something writes to it, and a device may never
 /// end. The error names what the path is.
 pub fn open_regular(path: &Path) -> Result<std::fs::File, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    open_regular_sized(path).map(|(file, _)| file)
+}
+
+/// [`open_regular`], with the file's size. The file is opened without blocking (a FIFO
+/// put where a file was would otherwise wait for a writer forever) and then checked
+/// through its descriptor: one path lookup per file, not two.
+pub fn open_regular_sized(path: &Path) -> Result<(std::fs::File, u64), String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
         return Err(format!(
             "is {}; only regular files are read",
             kind_of(&meta)
         ));
     }
-    std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))
+    Ok((file, meta.len()))
 }
 
 /// The UTF-8 byte-order mark some Windows editors write first.
@@ -143,11 +156,19 @@ fn walk_inner(
         });
         return;
     };
-    if !seen.insert(real) {
+    if !seen.insert(real.clone()) {
         return;
     }
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+    // The listing says what each entry is (no stat per file); only symbolic links (and
+    // file systems that do not say) are followed with a stat.
+    type Entry = (std::ffi::OsString, PathBuf, Option<std::fs::FileType>);
+    let mut entries: Vec<Entry> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| {
+                e.ok()
+                    .map(|e| (e.file_name(), e.path(), e.file_type().ok()))
+            })
+            .collect(),
         Err(e) => {
             skipped.push(Skipped {
                 source: dir.display().to_string(),
@@ -156,22 +177,30 @@ fn walk_inner(
             return;
         }
     };
-    entries.sort();
-    for path in entries {
+    // One directory: ordering by name is ordering by path.
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (file_name, path, listed) in entries {
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        let Ok(meta) = std::fs::metadata(&path) else {
-            if wanted(name) || path.is_symlink() {
-                skipped.push(Skipped {
-                    source: path.display().to_string(),
-                    reason: "a broken symbolic link".into(),
-                });
-            }
-            continue;
+        let plain = listed.filter(|t| !t.is_symlink());
+        let (is_dir, is_file) = match plain {
+            Some(t) if t.is_dir() || t.is_file() => (t.is_dir(), t.is_file()),
+            _ => match std::fs::metadata(&path) {
+                Ok(meta) => (meta.is_dir(), meta.is_file()),
+                Err(_) => {
+                    if wanted(name) || path.is_symlink() {
+                        skipped.push(Skipped {
+                            source: path.display().to_string(),
+                            reason: "a broken symbolic link".into(),
+                        });
+                    }
+                    continue;
+                }
+            },
         };
-        if meta.is_dir() {
+        if is_dir {
             if !name.starts_with('.') && name != "node_modules" {
                 walk_inner(&path, wanted, files, skipped, seen);
             }
@@ -180,14 +209,20 @@ fn walk_inner(
         if !wanted(name) {
             continue;
         }
-        if !meta.is_file() {
+        if !is_file {
+            let kind = std::fs::metadata(&path).map_or("not a regular file", |m| kind_of(&m));
             skipped.push(Skipped {
                 source: path.display().to_string(),
-                reason: format!("is {}; only regular files are read", kind_of(&meta)),
+                reason: format!("is {kind}; only regular files are read"),
             });
             continue;
         }
-        if std::fs::canonicalize(&path).is_ok_and(|real| seen.insert(real)) {
+        // A plain file's real path is its directory's real path and its name.
+        let real_path = match plain {
+            Some(_) => Some(real.join(&file_name)),
+            None => std::fs::canonicalize(&path).ok(),
+        };
+        if real_path.is_some_and(|r| seen.insert(r)) {
             files.push(path);
         }
     }

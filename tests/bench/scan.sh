@@ -16,7 +16,7 @@ file="$dir/snapshot-$n.json"
 echo "snapshot: $file ($(du -m "$file" | cut -f1) MB, $n items)"
 "$bin" value "$file"
 "$bin" parse "$file"
-"$bin" scan "$file"
+for _ in 1 2 3; do "$bin" scan "$file"; done
 echo "directory: $dir/items-$n ($n files)"
 "$bin" parse "$dir/items-$n"
-"$bin" scan "$dir/items-$n"
+for _ in 1 2 3; do "$bin" scan "$dir/items-$n"; done

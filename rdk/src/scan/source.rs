@@ -24,7 +24,7 @@ pub static SAMPLE_PARAMETERS: &str = include_str!("../../data/sample-parameters.
 
 use super::split::{split_items, Fallback};
 pub use crate::input::Skipped;
-use crate::input::{max_item_bytes, open_regular, too_large};
+use crate::input::{max_item_bytes, open_regular, open_regular_sized, too_large};
 
 /// What a reader hands over: an item, or an item that could not be read.
 pub type ItemResult = Result<ConfigurationItem, Skipped>;
@@ -171,18 +171,27 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(ItemResult)) -> Result<u64, S
 /// Streams the items of one file to `sink` as [`RawItem`]s.
 pub fn read_file_raw(path: &Path, sink: &mut dyn FnMut(RawItem)) -> Result<u64, Skipped> {
     let label = path.display().to_string();
-    let file = open_regular(path).map_err(|reason| Skipped {
+    let (file, size) = open_regular_sized(path).map_err(|reason| Skipped {
         source: label.clone(),
         reason,
     })?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let result = if !label.ends_with(".gz") && size <= SMALL_FILE.min(max_item_bytes()) {
         // A small file (one item, as history delivery and sample-ci write them) is read
         // whole with one read and parsed from memory: no read-ahead buffer to set up.
         let mut bytes = Vec::with_capacity(size as usize + 1);
         let mut file = file;
         match file.read_to_end(&mut bytes) {
-            Ok(_) => stream_raw_slice(&bytes, &label, sink),
+            Ok(_) => match one_item(&bytes) {
+                Some(item) => {
+                    sink(RawItem {
+                        raw: Raw::Item(Box::new(item)),
+                        label: Arc::from(label.as_str()),
+                        index: 0,
+                    });
+                    Ok(())
+                }
+                None => stream_raw_slice(&bytes, &label, sink),
+            },
             Err(e) => Err(format!("cannot read: {e}")),
         }
     } else {
@@ -235,6 +244,21 @@ fn stream_large(
     } else {
         stream_raw(file, label, &mut rest)
     }
+}
+
+/// A document that is one bare item (an object with neither `configurationItems` nor
+/// `configurationItem`, as history delivery and sample-ci write them), read in one pass.
+/// `None` for anything else, and for an item that does not read: the stream reader then
+/// reads the document and says what is wrong, as for any file.
+fn one_item(bytes: &[u8]) -> Option<ConfigurationItem> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first != b'{'
+        || memchr::memmem::find(bytes, b"\"configurationItems\"").is_some()
+        || memchr::memmem::find(bytes, b"\"configurationItem\"").is_some()
+    {
+        return None;
+    }
+    ConfigurationItem::from_json_str(std::str::from_utf8(bytes).ok()?).ok()
 }
 
 /// Files up to this size are read whole and parsed from memory.
@@ -570,6 +594,41 @@ mod tests {
         enc.write_all(&text).unwrap();
         enc.finish().unwrap();
         assert_eq!(read_ids(&gz.0).0, ["v0", "v1", "v2"]);
+    }
+
+    #[test]
+    fn small_item_files_read_in_one_pass_agree_with_the_stream_reader() {
+        let cases = [
+            (item("d"), Ok(vec!["d".to_string()])),
+            (
+                format!(r#"{{"configurationItem":{},"messageType":"x"}}"#, item("e")),
+                Ok(vec!["e".into()]),
+            ),
+            (format!(r#"[{}]"#, item("f")), Ok(vec!["f".into()])),
+            // An item that does not read is skipped by index, as the stream reader says.
+            (
+                r#"{"resourceType":"AWS::EC2::Volume"}"#.to_string(),
+                Ok(vec!["skipped item #0".into()]),
+            ),
+            (
+                r#"{"resourceType":"AWS::EC2::Volume","#.to_string(),
+                Err("invalid JSON at line 1"),
+            ),
+        ];
+        for (text, want) in cases {
+            let f = tempfile_path::TempFile::with(&text);
+            let (ids, r) = read_ids(&f.0);
+            match want {
+                Ok(want) => {
+                    assert!(r.is_ok(), "{text}: {r:?}");
+                    assert_eq!(ids, want, "{text}");
+                }
+                Err(start) => {
+                    let reason = r.unwrap_err().reason;
+                    assert!(reason.starts_with(start), "{text}: {reason}");
+                }
+            }
+        }
     }
 
     /// Temporary files removed on drop (no tempfile crate in rdk).
