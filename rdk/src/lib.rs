@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod commands;
+pub mod cost;
 pub mod create;
 pub mod fixtures;
 pub mod input;

@@ -120,6 +120,23 @@ enum Command {
         #[arg(long, value_enum, default_value = "low")]
         min_severity: SeverityArg,
     },
+    /// Estimate what running rules costs a month: AWS Config evaluations and Lambda, from
+    /// the resources in a snapshot (default: the bundled sample account), the rules'
+    /// scopes and triggers, and the published prices (printed with their sources).
+    Cost {
+        /// Config snapshot or history files (.json, .json.gz), or directories of them.
+        #[arg(long)]
+        snapshot: Vec<PathBuf>,
+        /// Only these rules (comma-separated); default: the whole catalog.
+        #[arg(long, value_delimiter = ',')]
+        rules: Vec<String>,
+        /// Recorded configuration changes per resource per day (change-triggered rules run
+        /// once per change).
+        #[arg(long, default_value_t = 1.0)]
+        changes_per_day: f64,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Judge CloudFormation templates (YAML or JSON; SAM and cdk synth output too) with the
     /// same rules, before deploy. Exit 0: nothing mandatory violated; 1: a mandatory
     /// violation; 2: unreadable input, an unknown rule or an invalid policy file.
@@ -364,6 +381,38 @@ async fn run(command: Command) -> Result<(), CliError> {
                     )))
                 }
             }
+        }
+        Command::Cost {
+            snapshot,
+            rules,
+            changes_per_day,
+            format,
+        } => {
+            if !changes_per_day.is_finite() || changes_per_day < 0.0 {
+                return Err(CliError::input(format!(
+                    "--changes-per-day {changes_per_day}: give a number of changes per resource per day, 0 or more"
+                )));
+            }
+            let selected = if rules.is_empty() {
+                rules_lib::rules::catalog().to_vec()
+            } else {
+                rules
+                    .iter()
+                    .map(|r| commands::find_rule(r))
+                    .collect::<Result<Vec<_>, _>>()?
+            };
+            let (mut inputs, unreadable) = rdk::cost::count_resources(&snapshot)?;
+            inputs.changes_per_day = changes_per_day;
+            for u in &unreadable {
+                eprintln!("rdk: not counted: {u}");
+            }
+            let report = rdk::cost::estimate(&selected, inputs, rdk::cost::PRICES);
+            let text = match format {
+                Format::Text => report.text(),
+                Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+            };
+            std::io::Write::write_all(&mut out, text.as_bytes())
+                .map_err(|e| CliError::failed(format!("cannot write the estimate: {e}")))
         }
         Command::Scan {
             snapshot,
