@@ -504,8 +504,10 @@ fn the_html_report_renders_in_headless_chromium() {
 fn judging_the_common_types_with_every_rule_never_parses_a_whole_configuration() {
     use rules_lib::scan::Scanner;
     use rules_lib::{rules, ConfigurationItem, Timestamp};
-    const TYPED: [&str; 6] = [
+    const TYPED: [&str; 8] = [
         "AWS::S3::Bucket",
+        "AWS::EC2::Instance",
+        "AWS::EC2::SecurityGroup",
         "AWS::EC2::Volume",
         "AWS::Lambda::Function",
         "AWS::RDS::DBInstance",

@@ -101,7 +101,13 @@ pub fn permissions(item: &ConfigurationItem, egress: bool) -> Result<Vec<Permiss
     } else {
         "ipPermissions"
     };
-    let list = match item.configuration.get(key) {
+    permissions_of(item.configuration.get(key), key)
+}
+
+/// A recorded permission list (`ipPermissions` or `ipPermissionsEgress`, named `key` in
+/// errors), normalised; absent or null is none.
+pub fn permissions_of(list: Option<&Value>, key: &str) -> Result<Vec<Permission>, String> {
+    let list = match list {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Array(l)) => l,
         Some(_) => return Err(format!("configuration.{key} is not a list")),

@@ -1,5 +1,6 @@
 //! Typed views of the configuration of the resource types several rules judge (S3
-//! bucket, security group, RDS instance, Lambda function, EBS volume, IAM policy).
+//! bucket, security group, RDS instance, EC2 instance, Lambda function, EBS volume, IAM
+//! policy).
 //!
 //! A view is read once per item ([`ConfigurationItem::view`] caches it) and shared by
 //! every rule that judges the item, instead of each rule digging strings out of JSON.
@@ -116,6 +117,15 @@ pub mod de {
     /// Text; null and the empty string are absent.
     pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
+    }
+
+    /// Text, or absent for anything else (null, a number, an object): for fields a rule
+    /// treats as not recorded unless they are text. The empty string is kept.
+    pub fn loose_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Option::<Value>::deserialize(d)? {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        })
     }
 
     /// A list; null is empty.
@@ -294,20 +304,81 @@ struct RawGroup {
     group_name: Option<String>,
     #[serde(default, deserialize_with = "de::opt_text")]
     group_id: Option<String>,
+    /// Only the permission lists are built as trees, not the whole configuration.
+    #[serde(default)]
+    ip_permissions: Option<Value>,
+    #[serde(default)]
+    ip_permissions_egress: Option<Value>,
 }
 
 impl View for SecurityGroup {
     fn from_item(item: &ConfigurationItem) -> Result<Self, ViewError> {
         let raw: RawGroup = configuration(item)?;
-        let perms = |egress| {
-            network::permissions(item, egress).map_err(|e| ViewError::new("configuration", e))
+        let perms = |list: Option<&Value>, key| {
+            network::permissions_of(list, key).map_err(|e| ViewError::new("configuration", e))
         };
         Ok(Self {
+            ingress: perms(raw.ip_permissions.as_ref(), "ipPermissions")?,
+            egress: perms(raw.ip_permissions_egress.as_ref(), "ipPermissionsEgress")?,
             group_name: raw.group_name,
             group_id: raw.group_id,
-            ingress: perms(false)?,
-            egress: perms(true)?,
         })
+    }
+}
+
+// -------------------------------------------------------------------------- EC2 instance
+
+/// `AWS::EC2::Instance`: what the instance rules read. Text fields a rule treats as not
+/// recorded unless they are text read loosely; `metadataOptions` and `networkInterfaces`
+/// are kept as their own small trees (the rest of the configuration is never built).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ec2Instance {
+    /// `vpcId`: absent for EC2-Classic instances.
+    #[serde(default, deserialize_with = "de::opt_text")]
+    pub vpc_id: Option<String>,
+    /// `iamInstanceProfile`.
+    #[serde(default)]
+    pub iam_instance_profile: Option<InstanceProfile>,
+    /// `imageId`.
+    #[serde(default, deserialize_with = "de::loose_text")]
+    pub image_id: Option<String>,
+    /// `instanceType`.
+    #[serde(default, deserialize_with = "de::loose_text")]
+    pub instance_type: Option<String>,
+    /// `publicIpAddress`.
+    #[serde(default, deserialize_with = "de::loose_text")]
+    pub public_ip_address: Option<String>,
+    /// `metadataOptions` (`httpTokens`, `httpEndpoint`, ...), as recorded.
+    #[serde(default)]
+    pub metadata_options: Value,
+    /// `networkInterfaces`, as recorded.
+    #[serde(default)]
+    pub network_interfaces: Value,
+}
+
+impl Ec2Instance {
+    /// A text field of `metadataOptions`; absent when it or the field is not text.
+    pub fn metadata_option(&self, field: &str) -> Option<&str> {
+        self.metadata_options.get(field).and_then(Value::as_str)
+    }
+}
+
+/// `iamInstanceProfile` of an instance.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceProfile {
+    /// `arn`.
+    #[serde(default, deserialize_with = "de::opt_text")]
+    pub arn: Option<String>,
+    /// `id`.
+    #[serde(default, deserialize_with = "de::opt_text")]
+    pub id: Option<String>,
+}
+
+impl View for Ec2Instance {
+    fn from_item(item: &ConfigurationItem) -> Result<Self, ViewError> {
+        configuration(item)
     }
 }
 

@@ -4,9 +4,7 @@ use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec};
-use crate::views::Untyped;
-
-use super::config_str;
+use crate::views::Ec2Instance;
 
 /// `approved-amis-by-id` (AWS managed rule APPROVED_AMIS_BY_ID).
 ///
@@ -27,15 +25,15 @@ static SPEC: RuleSpec = RuleSpec {
 };
 
 impl ItemRule for ApprovedAmisById {
-    type View = Untyped;
+    type View = Ec2Instance;
 
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
+    fn judge(&self, _item: &ConfigurationItem, instance: &Ec2Instance, params: &Params) -> Verdict {
         let allowed = params.list(&AMI_IDS).unwrap_or_default();
-        match config_str(item, "imageId") {
+        match instance.image_id.as_deref() {
             Some(ami) if allowed.iter().any(|a| a == ami) => {
                 Verdict::compliant(format!("AMI {ami} is approved"))
             }

@@ -4,9 +4,7 @@ use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec, Severity};
-use crate::views::Untyped;
-
-use super::config_str;
+use crate::views::Ec2Instance;
 
 /// `desired-instance-type` (AWS managed rule DESIRED_INSTANCE_TYPE).
 ///
@@ -34,15 +32,15 @@ static SPEC: RuleSpec = RuleSpec {
 };
 
 impl ItemRule for DesiredInstanceType {
-    type View = Untyped;
+    type View = Ec2Instance;
 
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
+    fn judge(&self, _item: &ConfigurationItem, instance: &Ec2Instance, params: &Params) -> Verdict {
         let allowed = params.list(&INSTANCE_TYPE).unwrap_or_default();
-        match config_str(item, "instanceType") {
+        match instance.instance_type.as_deref() {
             Some(t) if allowed.iter().any(|a| a == t) => {
                 Verdict::compliant(format!("instance type {t} is allowed"))
             }

@@ -3,10 +3,8 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::views::Untyped;
+use crate::views::Ec2Instance;
 use crate::rule::{ItemRule, RuleSpec, Severity};
-
-use super::config_str;
 
 /// `ec2-imdsv2-check` (AWS managed rule EC2_IMDSV2_CHECK).
 ///
@@ -42,21 +40,21 @@ static SPEC: RuleSpec = RuleSpec {
 };
 
 impl ItemRule for Ec2Imdsv2Check {
-    type View = Untyped;
+    type View = Ec2Instance;
 
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, params: &Params) -> Verdict {
+    fn judge(&self, _item: &ConfigurationItem, instance: &Ec2Instance, params: &Params) -> Verdict {
         if params.bool(&TREAT_DISABLED_ENDPOINT_AS_COMPLIANT) == Some(true)
-            && config_str(item, "metadataOptions.httpEndpoint") == Some("disabled")
+            && instance.metadata_option("httpEndpoint") == Some("disabled")
         {
             return Verdict::compliant(
                 "the instance metadata endpoint is disabled",
             );
         }
-        match config_str(item, "metadataOptions.httpTokens") {
+        match instance.metadata_option("httpTokens") {
             Some("required") => Verdict::compliant(
                 "IMDSv2 is required (httpTokens required)",
             ),

@@ -6,9 +6,7 @@ use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::rule::{ItemRule, RuleSpec, Severity};
-use crate::views::Untyped;
-
-use super::config_str;
+use crate::views::Ec2Instance;
 
 /// `ec2-instance-no-public-ip` (AWS managed rule EC2_INSTANCE_NO_PUBLIC_IP).
 ///
@@ -29,19 +27,20 @@ static SPEC: RuleSpec = RuleSpec {
 };
 
 impl ItemRule for Ec2InstanceNoPublicIp {
-    type View = Untyped;
+    type View = Ec2Instance;
 
     fn spec(&self) -> &'static RuleSpec {
         &SPEC
     }
 
-    fn judge(&self, item: &ConfigurationItem, _view: &Untyped, _params: &Params) -> Verdict {
-        let mut ips: Vec<String> = config_str(item, "publicIpAddress")
+    fn judge(&self, _item: &ConfigurationItem, instance: &Ec2Instance, _params: &Params) -> Verdict {
+        let mut ips: Vec<String> = instance
+            .public_ip_address
+            .iter()
             .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .into_iter()
+            .cloned()
             .collect();
-        if let Some(Value::Array(nics)) = item.configuration.get("networkInterfaces") {
+        if let Value::Array(nics) = &instance.network_interfaces {
             // The interface's own association (its primary private address), then
             // those of each of its private addresses (an Elastic IP on a secondary one).
             for nic in nics {

@@ -5,7 +5,7 @@ use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec};
 
-use super::network_services::Ec2Instance;
+use crate::views::Ec2Instance;
 
 /// `ec2-instance-profile-attached` (AWS managed rule EC2_INSTANCE_PROFILE_ATTACHED).
 ///

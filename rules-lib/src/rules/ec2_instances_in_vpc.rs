@@ -5,7 +5,7 @@ use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rule::{ItemRule, RuleSpec};
 
-use super::network_services::Ec2Instance;
+use crate::views::Ec2Instance;
 
 /// `ec2-instances-in-vpc` (AWS managed rule INSTANCES_IN_VPC: the identifier differs
 /// from the name).

@@ -493,38 +493,6 @@ impl View for Secret {
     }
 }
 
-// ---------------------------------------------------------------------------- EC2 instance
-
-/// `AWS::EC2::Instance`: what the VPC and instance profile rules read.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Ec2Instance {
-    /// `vpcId`: absent for EC2-Classic instances.
-    #[serde(default, deserialize_with = "de::opt_text")]
-    pub vpc_id: Option<String>,
-    /// `iamInstanceProfile`.
-    #[serde(default)]
-    pub iam_instance_profile: Option<InstanceProfile>,
-}
-
-/// `iamInstanceProfile` of an instance.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InstanceProfile {
-    /// `arn`.
-    #[serde(default, deserialize_with = "de::opt_text")]
-    pub arn: Option<String>,
-    /// `id`.
-    #[serde(default, deserialize_with = "de::opt_text")]
-    pub id: Option<String>,
-}
-
-impl View for Ec2Instance {
-    fn from_item(item: &ConfigurationItem) -> Result<Self, ViewError> {
-        configuration(item)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
