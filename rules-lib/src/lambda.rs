@@ -16,6 +16,7 @@ use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 use serde_json::{json, Value};
 use thiserror::Error;
 use tokio::sync::Mutex;
+use tracing::Instrument;
 
 use crate::config_api::SdkConfigApi;
 use crate::credentials::{
@@ -27,6 +28,7 @@ use crate::error::{EventError, ParamError};
 use crate::evaluation::Compliance;
 use crate::event::Event;
 use crate::iam_api::{IamApi, SdkIamApi};
+use crate::metrics::InvocationMetrics;
 use crate::retry::{RetryPolicy, Retrying};
 use crate::rule::{Rule, RuleKind};
 
@@ -134,7 +136,7 @@ pub fn init_tracing() {
     let layer = tracing_subscriber::fmt::layer()
         .json()
         .flatten_event(true)
-        .with_current_span(false)
+        .with_current_span(true)
         .with_span_list(false)
         .with_target(false)
         .with_ansi(false);
@@ -163,9 +165,18 @@ pub async fn run(rule: &'static dyn Rule) -> Result<(), LambdaError> {
                 .map(str::to_string);
             let deadline =
                 std::time::UNIX_EPOCH + std::time::Duration::from_millis(event.context.deadline);
-            function
-                .handle_before(event.payload, own_account.as_deref(), deadline)
-                .await
+            let request_id = event.context.request_id.clone();
+            // Every log line of the invocation carries its request ID.
+            let span = tracing::info_span!("invocation", request_id = %request_id);
+            let (result, metrics) = function
+                .measured(event.payload, own_account.as_deref(), deadline)
+                .instrument(span)
+                .await;
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64);
+            println!("{}", metrics.emf_line(&request_id, now_ms));
+            result
         }
     }))
     .await
@@ -207,16 +218,59 @@ impl RuleFunction {
         }
     }
 
-    /// Handles one invocation payload.
-    /// [`RuleFunction::handle`], stopped [`DEADLINE_MARGIN`] before `deadline` (the
-    /// invocation's, from the Lambda context) with [`InvocationError::DeadlineReached`]:
-    /// retries and slow calls never run into Lambda's own timeout, which would kill the
-    /// process without a word.
+    /// Handles one invocation payload: [`RuleFunction::handle`], stopped
+    /// [`DEADLINE_MARGIN`] before `deadline` (the invocation's, from the Lambda context)
+    /// with [`InvocationError::DeadlineReached`]: retries and slow calls never run into
+    /// Lambda's own timeout, which would kill the process without a word.
     pub async fn handle_before(
         &self,
         payload: Value,
         own_account: Option<&str>,
         deadline: std::time::SystemTime,
+    ) -> Result<Value, InvocationError> {
+        self.measured(payload, own_account, deadline).await.0
+    }
+
+    /// [`RuleFunction::handle_before`], with the invocation's figures for its metrics
+    /// line ([`InvocationMetrics`]), whichever way it ended.
+    pub async fn measured(
+        &self,
+        payload: Value,
+        own_account: Option<&str>,
+        deadline: std::time::SystemTime,
+    ) -> (Result<Value, InvocationError>, InvocationMetrics) {
+        let started = std::time::Instant::now();
+        let retries_before = crate::retry::retries();
+        let figures = std::sync::Mutex::new(InvocationMetrics::new(self.rule.spec().name));
+        let result = self.until(payload, own_account, deadline, &figures).await;
+        let mut m = figures
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        m.failed = result.is_err();
+        m.retries = crate::retry::retries().saturating_sub(retries_before);
+        m.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        if let Err(e) = &result {
+            m.undelivered = match e {
+                InvocationError::Delivery(d) => {
+                    m.put_evaluations_calls = d.report.calls;
+                    m.resent = d.report.resent;
+                    d.undelivered.len()
+                }
+                // Stopped before delivery finished (the deadline): what was judged and
+                // not reported delivered counts as undelivered.
+                _ if m.put_evaluations_calls == 0 => m.evaluated(),
+                _ => 0,
+            };
+        }
+        (result, m)
+    }
+
+    async fn until(
+        &self,
+        payload: Value,
+        own_account: Option<&str>,
+        deadline: std::time::SystemTime,
+        figures: &std::sync::Mutex<InvocationMetrics>,
     ) -> Result<Value, InvocationError> {
         let remaining = deadline
             .duration_since(std::time::SystemTime::now())
@@ -233,10 +287,10 @@ impl RuleFunction {
                 remaining_ms = remaining.as_millis() as u64,
                 "the invocation began at or past its deadline; running it without one"
             );
-            return self.handle(payload, own_account).await;
+            return self.logged(payload, own_account, figures).await;
         }
         let left = remaining - DEADLINE_MARGIN;
-        match tokio::time::timeout(left, self.handle(payload, own_account)).await {
+        match tokio::time::timeout(left, self.logged(payload, own_account, figures)).await {
             Ok(result) => result,
             Err(_) => {
                 let e = InvocationError::DeadlineReached {
@@ -254,8 +308,18 @@ impl RuleFunction {
         payload: Value,
         own_account: Option<&str>,
     ) -> Result<Value, InvocationError> {
+        let figures = std::sync::Mutex::new(InvocationMetrics::new(self.rule.spec().name));
+        self.logged(payload, own_account, &figures).await
+    }
+
+    async fn logged(
+        &self,
+        payload: Value,
+        own_account: Option<&str>,
+        figures: &std::sync::Mutex<InvocationMetrics>,
+    ) -> Result<Value, InvocationError> {
         let name = self.rule.spec().name;
-        let result = self.handle_inner(payload, own_account).await;
+        let result = self.handle_inner(payload, own_account, figures).await;
         if let Err(e) = &result {
             tracing::error!(rule = name, error_type = e.error_type(), error = %e, "invocation failed");
         }
@@ -266,6 +330,7 @@ impl RuleFunction {
         &self,
         payload: Value,
         own_account: Option<&str>,
+        figures: &std::sync::Mutex<InvocationMetrics>,
     ) -> Result<Value, InvocationError> {
         let spec = self.rule.spec();
         let event = Event::from_value(&payload)?;
@@ -306,7 +371,16 @@ impl RuleFunction {
                 tracing::debug!(resource_type = %e.compliance_resource_type, resource_id = %e.compliance_resource_id, compliance = %e.compliance_type, "evaluated");
             }
         }
+        if let Ok(mut m) = figures.lock() {
+            m.compliant = counts[0];
+            m.non_compliant = counts[1];
+            m.not_applicable = counts[2];
+        }
         let report = deliver(api, &evaluations, &event.result_token).await?;
+        if let Ok(mut m) = figures.lock() {
+            m.put_evaluations_calls = report.calls;
+            m.resent = report.resent;
+        }
         tracing::info!(
             rule = spec.name,
             compliant = counts[0],

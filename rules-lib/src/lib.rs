@@ -30,6 +30,7 @@ pub mod iam_api;
 pub mod item;
 pub mod kms;
 pub mod lambda;
+pub mod metrics;
 pub mod network;
 pub mod params;
 pub mod policy;

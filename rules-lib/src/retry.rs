@@ -68,7 +68,8 @@ impl RetryPolicy {
         Duration::from_nanos(jitter(nanos / 2) + nanos / 2)
     }
 
-    /// Runs `call` until it succeeds, fails for good, or attempts run out.
+    /// Runs `call` until it succeeds, fails for good, or attempts run out. Each retry
+    /// counts in [`retries`].
     pub async fn run<T, F, Fut>(&self, mut call: F) -> Result<T, ApiError>
     where
         F: FnMut() -> Fut,
@@ -80,6 +81,7 @@ impl RetryPolicy {
                 Err(err) if err.is_retryable() && attempt + 1 < self.max_attempts => {
                     let wait = self.backoff(attempt);
                     tracing::warn!(error = %err, attempt = attempt + 1, wait_ms = wait.as_millis() as u64, "retrying AWS call");
+                    RETRIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
@@ -94,6 +96,15 @@ impl RetryPolicy {
         }
     }
 }
+
+/// AWS calls retried by this process so far. Lambda runs one invocation at a time per
+/// process, so the difference across an invocation is that invocation's retries (the
+/// `Retries` metric).
+pub fn retries() -> u64 {
+    RETRIES.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+static RETRIES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A cheap uniform-ish value in `0..=max` without a random-number dependency.
 fn jitter(max: u64) -> u64 {

@@ -395,6 +395,23 @@ async fn logs_are_json_and_never_hold_the_configuration_item_at_info() {
         .collect();
     assert_eq!(ours.len(), 2, "{log}");
     assert_eq!(ours[0]["resource_id"], "acme-public-acl");
+    // Every line of the invocation carries its request ID, and so does its metrics line.
+    let request_id = ours[0]["span"]["request_id"].as_str().unwrap_or_default();
+    assert!(!request_id.is_empty(), "no request ID on {}", ours[0]);
+    assert_eq!(ours[1]["span"]["request_id"], request_id);
+    let emf: Vec<_> = lines
+        .iter()
+        .filter(|l| l["_aws"].is_object() && l["RequestId"] == request_id)
+        .collect();
+    assert_eq!(emf.len(), 1, "one metrics line per invocation: {log}");
+    let m = emf[0];
+    assert_eq!(m["RuleName"], "s3-bucket-public-read-prohibited");
+    assert_eq!(m["_aws"]["CloudWatchMetrics"][0]["Namespace"], "ferrule");
+    assert_eq!(m["NonCompliant"], 1.0);
+    assert_eq!(m["PutEvaluationsCalls"], 1.0);
+    assert_eq!(m["FailedInvocations"], 0.0);
+    assert_eq!(m["UndeliveredEvaluations"], 0.0);
+    assert!(m["Duration"].as_f64().unwrap() > 0.0);
     assert!(
         !log.contains("8ac813c84b8ad4d9f3e35f80aaeb254f85922a902ce87ed6b49ccbfa188f5a12"),
         "the item's owner id leaked into the log"

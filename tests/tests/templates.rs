@@ -366,6 +366,56 @@ fn alerts_topic_is_kms_encrypted_and_messages_say_what_to_act_on() {
 }
 
 #[test]
+fn alerts_alarms_watch_metrics_the_functions_emit_and_may_publish_to_the_topic() {
+    let t = load("alerts.yaml");
+    let emitted: Vec<&str> = rules_lib::metrics::InvocationMetrics::default()
+        .values()
+        .iter()
+        .map(|(name, _, _)| *name)
+        .collect();
+    let alarms: Vec<&serde_json::Value> = t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::CloudWatch::Alarm")
+        .collect();
+    let watched: Vec<&str> = alarms
+        .iter()
+        .map(|a| a["Properties"]["MetricName"].as_str().unwrap())
+        .collect();
+    assert_eq!(watched.len(), 2);
+    for a in &alarms {
+        let p = &a["Properties"];
+        let metric = p["MetricName"].as_str().unwrap();
+        assert!(
+            emitted.contains(&metric),
+            "{metric} is not a metric the functions emit"
+        );
+        assert_eq!(p["Namespace"], rules_lib::metrics::NAMESPACE);
+        // The metric without dimensions: every rule together (the EMF line declares it).
+        assert!(p["Dimensions"].is_null());
+        assert_eq!(p["AlarmActions"], json!([{"Ref": "AlertsTopic"}]));
+        assert_eq!(p["TreatMissingData"], "notBreaching");
+        assert!(p["AlarmName"].to_string().contains("${AWS::StackName}-"));
+    }
+    for metric in ["UndeliveredEvaluations", "FailedInvocations"] {
+        assert!(watched.contains(&metric), "no alarm on {metric}");
+    }
+    let line = rules_lib::metrics::InvocationMetrics::new("r").emf_line("id", 0);
+    let line: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert!(line["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
+        .as_array()
+        .unwrap()
+        .contains(&json!([])));
+    let topic_policy =
+        t["Resources"]["AlertsTopicPolicy"]["Properties"]["PolicyDocument"].to_string();
+    assert!(topic_policy.contains("cloudwatch.amazonaws.com"));
+    assert!(topic_policy.contains(":alarm:${AWS::StackName}-*"));
+    let key_policy = t["Resources"]["AlertsKey"]["Properties"]["KeyPolicy"].to_string();
+    assert!(key_policy.contains("cloudwatch.amazonaws.com"));
+}
+
+#[test]
 fn pipeline_is_v2_with_encrypted_artifacts_build_approval_and_three_deploys() {
     let t = load("pipeline.yaml");
     let p = &t["Resources"]["Pipeline"]["Properties"];
