@@ -13,4 +13,5 @@ pub mod input;
 pub mod local_config;
 pub mod samples;
 pub mod scan;
+pub mod status;
 pub mod template;

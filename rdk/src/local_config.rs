@@ -127,11 +127,28 @@ pub struct CallRecord {
     pub access_key_id: Option<String>,
 }
 
+/// What the endpoint knows of one rule's runs, as DescribeConfigRuleEvaluationStatus
+/// reports it: from the PutEvaluations calls made with the rule's result tokens.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleRuns {
+    /// The first call for the rule.
+    pub first: Option<Timestamp>,
+    /// The last accepted PutEvaluations.
+    pub last_success: Option<Timestamp>,
+    /// The last refused one.
+    pub last_failure: Option<Timestamp>,
+    /// Its error code and message.
+    pub last_error: Option<(String, String)>,
+}
+
 #[derive(Debug, Default)]
 struct State {
     items: Vec<ConfigurationItem>,
     results: BTreeMap<(String, String, String), StoredEvaluation>,
     rules: BTreeSet<String>,
+    runs: BTreeMap<String, RuleRuns>,
+    started: Vec<Vec<String>>,
     calls: VecDeque<CallRecord>,
     faults: Faults,
 }
@@ -227,6 +244,16 @@ impl LocalConfig {
             .into_iter()
             .filter(|e| e.config_rule_name == config_rule_name)
             .collect()
+    }
+
+    /// The rule names of each StartConfigRulesEvaluation call, in order.
+    pub fn evaluations_started(&self) -> Vec<Vec<String>> {
+        self.lock().started.clone()
+    }
+
+    /// What the endpoint knows of each rule's runs.
+    pub fn rule_runs(&self) -> BTreeMap<String, RuleRuns> {
+        self.lock().runs.clone()
     }
 
     /// The calls answered so far (the last [`MAX_CALLS`]).
@@ -508,6 +535,9 @@ async fn handle(
         "ListDiscoveredResources" => list_discovered_resources(&s, &input),
         "BatchGetResourceConfig" => batch_get_resource_config(&s, &input),
         "GetComplianceDetailsByConfigRule" => get_compliance_details(&s, &input),
+        "DescribeComplianceByConfigRule" => describe_compliance_by_rule(&s, &input),
+        "DescribeConfigRuleEvaluationStatus" => describe_evaluation_status(&s, &input),
+        "StartConfigRulesEvaluation" => start_evaluation(&s, &input),
         "" => Err(AwsError::new(
             StatusCode::BAD_REQUEST,
             "UnknownOperationException",
@@ -522,6 +552,9 @@ async fn handle(
             ),
         )),
     };
+    if action == "PutEvaluations" {
+        note_run(&s, &input, result.as_ref().err());
+    }
     let response = match result {
         Ok(v) => amz_json(StatusCode::OK, v),
         Err(e) => {
@@ -945,4 +978,187 @@ fn get_compliance_details(s: &LocalConfig, input: &Value) -> Result<Value, AwsEr
         out["NextToken"] = json!((start + max).to_string());
     }
     Ok(out)
+}
+
+/// Notes a PutEvaluations call in its rule's runs (the rule is the result token's prefix,
+/// as for stored results); a call without a token names no rule.
+fn note_run(s: &LocalConfig, input: &Value, error: Option<&AwsError>) {
+    let Some(token) = str_field(input, "ResultToken").filter(|t| !t.is_empty()) else {
+        return;
+    };
+    if token.len() > MAX_TOKEN_BYTES {
+        return;
+    }
+    let rule = token.split('/').next().unwrap_or(token).to_string();
+    let mut st = s.lock();
+    if !st.runs.contains_key(&rule) && st.runs.len() >= MAX_RULES {
+        return;
+    }
+    let now = Timestamp::now();
+    let runs = st.runs.entry(rule).or_default();
+    runs.first.get_or_insert(now);
+    match error {
+        None => runs.last_success = Some(now),
+        Some(e) => {
+            runs.last_failure = Some(now);
+            runs.last_error = Some((e.code.to_string(), e.message.clone()));
+        }
+    }
+}
+
+/// `ConfigRuleNames` of a request (absent: every rule), at most `max` of them.
+fn rule_names(input: &Value, max: usize) -> Result<Option<Vec<String>>, AwsError> {
+    match input.get("ConfigRuleNames") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(a)) if a.len() <= max => Ok(Some(
+            a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        )),
+        Some(Value::Array(a)) => Err(AwsError::validation(format!(
+            "1 validation error detected: Value at 'configRuleNames' failed to satisfy constraint: Member must have length less than or equal to {max} (got {})",
+            a.len()
+        ))),
+        Some(_) => Err(AwsError::validation("ConfigRuleNames must be a list of rule names")),
+    }
+}
+
+fn no_such_rule(name: &str) -> AwsError {
+    AwsError::new(
+        StatusCode::BAD_REQUEST,
+        "NoSuchConfigRuleException",
+        format!("The ConfigRule '{name}' provided in the request is invalid. Please check the configRule name"),
+    )
+}
+
+/// DescribeComplianceByConfigRule: per rule, NON_COMPLIANT with the number of
+/// non-compliant resources (capped at 100, as Config caps it), COMPLIANT when every
+/// judged resource is, INSUFFICIENT_DATA when nothing was judged.
+fn describe_compliance_by_rule(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
+    let names = rule_names(input, 25)?;
+    let types: Vec<&str> = input
+        .get("ComplianceTypes")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let st = s.lock();
+    let known: Vec<String> = st
+        .rules
+        .iter()
+        .chain(st.runs.keys())
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let rules = match names {
+        Some(n) => {
+            if let Some(missing) = n.iter().find(|r| !known.contains(r)) {
+                return Err(no_such_rule(missing));
+            }
+            n
+        }
+        None => known,
+    };
+    let mut all = Vec::new();
+    for rule in &rules {
+        let mut non_compliant = 0usize;
+        let mut compliant = 0usize;
+        for e in st.results.values().filter(|e| &e.config_rule_name == rule) {
+            match e.compliance_type {
+                Compliance::NonCompliant => non_compliant += 1,
+                Compliance::Compliant => compliant += 1,
+                Compliance::NotApplicable => {}
+            }
+        }
+        let compliance = if non_compliant > 0 {
+            json!({"ComplianceType": "NON_COMPLIANT", "ComplianceContributorCount": {"CappedCount": non_compliant.min(100), "CapExceeded": non_compliant > 100}})
+        } else if compliant > 0 {
+            json!({"ComplianceType": "COMPLIANT"})
+        } else {
+            json!({"ComplianceType": "INSUFFICIENT_DATA"})
+        };
+        if types.is_empty() || types.contains(&compliance["ComplianceType"].as_str().unwrap_or(""))
+        {
+            all.push(json!({"ConfigRuleName": rule, "Compliance": compliance}));
+        }
+    }
+    let start = page_start(input, "NextToken")?;
+    let page: Vec<Value> = all.iter().skip(start).take(25).cloned().collect();
+    let mut out = json!({"ComplianceByConfigRules": page});
+    if start.saturating_add(25) < all.len() {
+        out["NextToken"] = json!((start + 25).to_string());
+    }
+    Ok(out)
+}
+
+/// DescribeConfigRuleEvaluationStatus: per rule, its first, last successful and last
+/// failed runs, and the last error.
+fn describe_evaluation_status(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
+    let names = rule_names(input, 50)?;
+    let max = limit(input, "Limit", 50)?;
+    let st = s.lock();
+    let rules: Vec<String> = match names {
+        Some(n) => {
+            if let Some(missing) = n.iter().find(|r| !st.runs.contains_key(*r)) {
+                return Err(no_such_rule(missing));
+            }
+            n
+        }
+        None => st.runs.keys().cloned().collect(),
+    };
+    let all: Vec<Value> = rules
+        .iter()
+        .map(|rule| {
+            let r = &st.runs[rule];
+            // A stand-in id: the rule's place among the rules the endpoint knows.
+            let id = format!(
+                "config-rule-{:06}",
+                st.runs.keys().position(|k| k == rule).unwrap_or(0)
+            );
+            let mut v = json!({
+                "ConfigRuleName": rule,
+                "ConfigRuleArn": format!("arn:aws:config:us-east-1:123456789012:config-rule/{id}"),
+                "ConfigRuleId": id,
+                "FirstEvaluationStarted": r.first.is_some(),
+            });
+            let t = |ts: &Option<Timestamp>| ts.map(|t| json!(t.epoch_secs_f64()));
+            if let Some(f) = t(&r.first) {
+                v["FirstActivatedTime"] = f;
+            }
+            if let Some(ok) = t(&r.last_success) {
+                v["LastSuccessfulInvocationTime"] = ok.clone();
+                v["LastSuccessfulEvaluationTime"] = ok;
+            }
+            if let Some(bad) = t(&r.last_failure) {
+                v["LastFailedInvocationTime"] = bad.clone();
+                v["LastFailedEvaluationTime"] = bad;
+            }
+            if let Some((code, message)) = &r.last_error {
+                v["LastErrorCode"] = json!(code);
+                v["LastErrorMessage"] = json!(message);
+            }
+            v
+        })
+        .collect();
+    let start = page_start(input, "NextToken")?;
+    let page: Vec<Value> = all.iter().skip(start).take(max).cloned().collect();
+    let mut out = json!({"ConfigRulesEvaluationStatus": page});
+    if start.saturating_add(max) < all.len() {
+        out["NextToken"] = json!((start + max).to_string());
+    }
+    Ok(out)
+}
+
+/// StartConfigRulesEvaluation: recorded (the local endpoint invokes no function); at
+/// most 25 rules a call, as Config takes.
+fn start_evaluation(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
+    let names = rule_names(input, 25)?.unwrap_or_default();
+    if names.is_empty() {
+        return Err(AwsError::validation(
+            "1 validation error detected: Value at 'configRuleNames' failed to satisfy constraint: Member must have length greater than or equal to 1",
+        ));
+    }
+    let mut st = s.lock();
+    if st.started.len() < MAX_CALLS {
+        st.started.push(names);
+    }
+    Ok(json!({}))
 }

@@ -120,6 +120,25 @@ enum Command {
         #[arg(long, value_enum, default_value = "low")]
         min_severity: SeverityArg,
     },
+    /// How the deployed rules are doing, from AWS Config: compliance and non-compliant
+    /// count, last successful and failed run and the last error per rule; with --details
+    /// the non-compliant resources of one rule with their annotations.
+    Status {
+        /// Config rule names as deployed (comma-separated); default: every rule.
+        #[arg(long, value_delimiter = ',')]
+        rules: Vec<String>,
+        /// Also list this rule's non-compliant resources.
+        #[arg(long)]
+        details: Option<String>,
+        /// Region (default: the environment's).
+        #[arg(long)]
+        region: Option<String>,
+        /// Named profile.
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Estimate what running rules costs a month: AWS Config evaluations and Lambda, from
     /// the resources in a snapshot (default: the bundled sample account), the rules'
     /// scopes and triggers, and the published prices (printed with their sources).
@@ -381,6 +400,23 @@ async fn run(command: Command) -> Result<(), CliError> {
                     )))
                 }
             }
+        }
+        Command::Status {
+            rules,
+            details,
+            region,
+            profile,
+            format,
+        } => {
+            let report = rdk::status::status(&rdk::status::StatusOptions {
+                rules,
+                details,
+                region,
+                profile,
+            })
+            .await?;
+            std::io::Write::write_all(&mut out, report.render(format).as_bytes())
+                .map_err(|e| CliError::failed(format!("cannot write the status: {e}")))
         }
         Command::Cost {
             snapshot,
