@@ -11,6 +11,7 @@ pub mod create;
 pub mod fixtures;
 pub mod input;
 pub mod local_config;
+pub mod logs;
 pub mod samples;
 pub mod scan;
 pub mod status;

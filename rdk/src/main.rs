@@ -120,6 +120,33 @@ enum Command {
         #[arg(long, value_enum, default_value = "low")]
         min_severity: SeverityArg,
     },
+    /// A rule function's log events, formatted for people (level, request, message,
+    /// fields; metrics lines as their figures).
+    Logs {
+        /// The rule, e.g. encrypted-volumes.
+        rule: String,
+        /// Keep showing new events until Ctrl-C.
+        #[arg(long)]
+        follow: bool,
+        /// How far back to start: 30s, 15m, 1h, 2d.
+        #[arg(long, default_value = "1h")]
+        since: String,
+        /// At most this many of the newest events (before --follow's new ones).
+        #[arg(long, default_value_t = 100)]
+        number: usize,
+        /// The functions' name prefix (the rules stack's NamePrefix).
+        #[arg(long, default_value = "ferrule-")]
+        name_prefix: String,
+        /// Region (default: the environment's).
+        #[arg(long)]
+        region: Option<String>,
+        /// Named profile.
+        #[arg(long)]
+        profile: Option<String>,
+        /// The messages as logged, unformatted.
+        #[arg(long)]
+        raw: bool,
+    },
     /// How the deployed rules are doing, from AWS Config: compliance and non-compliant
     /// count, last successful and failed run and the last error per rule; with --details
     /// the non-compliant resources of one rule with their annotations.
@@ -400,6 +427,33 @@ async fn run(command: Command) -> Result<(), CliError> {
                     )))
                 }
             }
+        }
+        Command::Logs {
+            rule,
+            follow,
+            since,
+            number,
+            name_prefix,
+            region,
+            profile,
+            raw,
+        } => {
+            commands::find_rule(&rule)?;
+            let since = rdk::logs::parse_since(&since).map_err(CliError::input)?;
+            let opts = rdk::logs::LogsOptions {
+                rule,
+                name_prefix,
+                since,
+                number,
+                follow,
+                region,
+                profile,
+                raw,
+            };
+            let stop = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            rdk::logs::logs(&opts, &mut out, stop).await.map(|_| ())
         }
         Command::Status {
             rules,
