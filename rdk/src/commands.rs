@@ -36,6 +36,56 @@ impl CliError {
     }
 }
 
+/// A rules-lib [`Severity`] as a command-line value: clap's choices and their spelling
+/// are rules-lib's own (`Severity::ALL`, `Severity::as_str`), not a second list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeverityArg(pub rules_lib::Severity);
+
+/// A rules-lib [`Frequency`](rules_lib::Frequency) as a command-line value
+/// (`Frequency::ALL`, spelled as AWS Config spells `MaximumExecutionFrequency`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrequencyArg(pub rules_lib::Frequency);
+
+const SEVERITIES: [SeverityArg; 4] = {
+    let all = rules_lib::Severity::ALL;
+    let mut out = [SeverityArg(all[0]); 4];
+    let mut i = 0;
+    while i < all.len() {
+        out[i] = SeverityArg(all[i]);
+        i += 1;
+    }
+    out
+};
+
+const FREQUENCIES: [FrequencyArg; 5] = {
+    let all = rules_lib::Frequency::ALL;
+    let mut out = [FrequencyArg(all[0]); 5];
+    let mut i = 0;
+    while i < all.len() {
+        out[i] = FrequencyArg(all[i]);
+        i += 1;
+    }
+    out
+};
+
+impl clap::ValueEnum for SeverityArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SEVERITIES
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.as_str()))
+    }
+}
+
+impl clap::ValueEnum for FrequencyArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &FREQUENCIES
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.as_str()))
+    }
+}
+
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -330,4 +380,27 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), Stri
         return Err(format!("{}: cannot write: {e}", path.display()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    #[test]
+    fn severity_and_frequency_choices_are_rules_libs_own() {
+        let severities: Vec<_> = SeverityArg::value_variants().iter().map(|s| s.0).collect();
+        assert_eq!(severities, rules_lib::Severity::ALL);
+        let frequencies: Vec<_> = FrequencyArg::value_variants().iter().map(|f| f.0).collect();
+        assert_eq!(frequencies, rules_lib::Frequency::ALL);
+        assert_eq!(
+            FrequencyArg::from_str("TwentyFour_Hours", false).map(|f| f.0),
+            Ok(rules_lib::Frequency::TwentyFourHours)
+        );
+        assert_eq!(
+            SeverityArg::from_str("critical", false).map(|s| s.0),
+            Ok(rules_lib::Severity::Critical)
+        );
+        assert!(SeverityArg::from_str("urgent", false).is_err());
+    }
 }

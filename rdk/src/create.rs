@@ -18,12 +18,12 @@ pub struct NewRule {
     pub name: String,
     /// Resource types in scope.
     pub resource_types: Vec<String>,
-    /// `One_Hour` ... `TwentyFour_Hours`: also run periodically.
-    pub maximum_frequency: Option<String>,
+    /// Also run periodically, at most this often.
+    pub maximum_frequency: Option<rules_lib::Frequency>,
     /// Parameters and their defaults, as InputParameters JSON.
     pub input_parameters: Map<String, Value>,
-    /// low, medium, high or critical.
-    pub severity: String,
+    /// The rule's severity.
+    pub severity: rules_lib::Severity,
 }
 
 /// The repository root: the nearest directory up from `start` holding the catalog.
@@ -74,25 +74,6 @@ fn validate(rule: &NewRule) -> Result<(), CliError> {
             )));
         }
     }
-    if let Some(f) = &rule.maximum_frequency {
-        if ![
-            "One_Hour",
-            "Three_Hours",
-            "Six_Hours",
-            "Twelve_Hours",
-            "TwentyFour_Hours",
-        ]
-        .contains(&f.as_str())
-        {
-            return Err(CliError::input(format!("--maximum-frequency `{f}` must be One_Hour, Three_Hours, Six_Hours, Twelve_Hours or TwentyFour_Hours")));
-        }
-    }
-    if !["low", "medium", "high", "critical"].contains(&rule.severity.as_str()) {
-        return Err(CliError::input(format!(
-            "--severity `{}` must be low, medium, high or critical",
-            rule.severity
-        )));
-    }
     for (k, v) in &rule.input_parameters {
         if !k.chars().all(|c| c.is_ascii_alphanumeric())
             || !k.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -114,17 +95,9 @@ fn rule_source(rule: &NewRule) -> String {
         .map(|t| format!("{t:?}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let trigger = match rule.maximum_frequency.as_deref() {
-        Some(f) => {
-            let variant = match f {
-                "One_Hour" => "OneHour",
-                "Three_Hours" => "ThreeHours",
-                "Six_Hours" => "SixHours",
-                "Twelve_Hours" => "TwelveHours",
-                _ => "TwentyFourHours",
-            };
-            format!("\n    trigger: Trigger::Both(Frequency::{variant}),")
-        }
+    // The variant names, as rules-lib spells them in source (`Frequency::SixHours`).
+    let trigger = match rule.maximum_frequency {
+        Some(f) => format!("\n    trigger: Trigger::Both(Frequency::{f:?}),"),
         None => String::new(),
     };
     let params_use = if rule.input_parameters.is_empty() {
@@ -161,7 +134,7 @@ fn rule_source(rule: &NewRule) -> String {
         .map(|k| const_name(k))
         .collect::<Vec<_>>()
         .join(", ");
-    let severity = camel(&rule.severity);
+    let severity = format!("{:?}", rule.severity);
     format!(
         r#"//! `{name}`: TODO: one line on what is compliant.
 
@@ -359,7 +332,7 @@ mod tests {
             resource_types: types.iter().map(|s| s.to_string()).collect(),
             maximum_frequency: None,
             input_parameters: Map::new(),
-            severity: "medium".into(),
+            severity: rules_lib::Severity::Medium,
         }
     }
 

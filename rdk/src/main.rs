@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use rdk::commands::{self, CliError, EvaluateInput, Format};
+use rdk::commands::{self, CliError, EvaluateInput, Format, FrequencyArg, SeverityArg};
 
 // Scans allocate items on the parsing thread and free them on the workers; glibc's
 // allocator serialises that on an arena lock (measured: 40% of scan time), mimalloc does not.
@@ -61,15 +61,15 @@ enum Command {
         /// Resource types in scope (comma-separated), e.g. AWS::S3::Bucket.
         #[arg(long, value_delimiter = ',')]
         resource_types: Vec<String>,
-        /// Also run periodically: One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours.
-        #[arg(long)]
-        maximum_frequency: Option<String>,
+        /// Also run periodically, at most this often.
+        #[arg(long, value_enum)]
+        maximum_frequency: Option<FrequencyArg>,
         /// Parameters and their defaults, e.g. '{"desiredValue": "x"}'.
         #[arg(long)]
         input_parameters: Option<String>,
-        /// low, medium, high or critical.
-        #[arg(long, default_value = "medium")]
-        severity: String,
+        /// The rule's severity.
+        #[arg(long, value_enum, default_value = "medium")]
+        severity: SeverityArg,
     },
     /// Run rules over their fixtures (tests/fixtures/<rule>/) and print what each said.
     TestLocal {
@@ -247,25 +247,6 @@ enum FailOn {
     Skipped,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum SeverityArg {
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl From<SeverityArg> for rules_lib::Severity {
-    fn from(s: SeverityArg) -> Self {
-        match s {
-            SeverityArg::Low => Self::Low,
-            SeverityArg::Medium => Self::Medium,
-            SeverityArg::High => Self::High,
-            SeverityArg::Critical => Self::Critical,
-        }
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     rdk::input::set_max_item_bytes(cli.max_item_mib << 20);
@@ -331,9 +312,9 @@ async fn run(command: Command) -> Result<(), CliError> {
             let rule = rdk::create::NewRule {
                 name: name.clone(),
                 resource_types,
-                maximum_frequency,
+                maximum_frequency: maximum_frequency.map(|f| f.0),
                 input_parameters,
-                severity,
+                severity: severity.0,
             };
             let written = rdk::create::create(&root, &rule)?;
             for w in &written {
@@ -539,7 +520,7 @@ async fn run(command: Command) -> Result<(), CliError> {
                 .map_err(|e| CliError::failed(e.to_string()))??;
             let text = report.render(format);
             write_report(output.as_deref(), &text, &mut out)?;
-            let min: rules_lib::Severity = min_severity.into();
+            let min: rules_lib::Severity = min_severity.0;
             let failures = report.failures(min);
             if fail_on.contains(&FailOn::NonCompliant) && failures > 0 {
                 return Err(CliError::failed(format!(
@@ -575,7 +556,7 @@ async fn run(command: Command) -> Result<(), CliError> {
                 None => Default::default(),
             };
             let min: rules_lib::Severity = min_severity
-                .map(Into::into)
+                .map(|s| s.0)
                 .or(policy.min_severity)
                 .unwrap_or(rules_lib::Severity::Low);
             let opts = CheckOptions {
