@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod cli;
 pub mod commands;
 pub mod cost;
 pub mod create;
