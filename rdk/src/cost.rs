@@ -169,6 +169,51 @@ pub fn count_resources(
     ))
 }
 
+/// Counts the resources of the selected rules' types in the account itself, through the
+/// Config API (ListDiscoveredResources, every page, retried; deleted resources are not
+/// listed). Credentials and region from the environment, `region` and `profile`;
+/// `AWS_ENDPOINT_URL_CONFIG_SERVICE` is honoured.
+pub async fn count_live(
+    rules: &[&'static dyn Rule],
+    region: Option<String>,
+    profile: Option<String>,
+) -> Result<CostInputs, crate::commands::CliError> {
+    use rules_lib::config_api::{ConfigApi, SdkConfigApi};
+    use rules_lib::retry::{RetryPolicy, Retrying};
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(r) = region {
+        loader = loader.region(aws_config::Region::new(r));
+    }
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    }
+    let api = Retrying::new(
+        SdkConfigApi::from_sdk_config(&loader.load().await),
+        RetryPolicy::default(),
+    );
+    let mut types: Vec<&str> = rules
+        .iter()
+        .flat_map(|r| r.spec().resource_types.iter().copied())
+        .filter(|t| *t != ACCOUNT)
+        .collect();
+    types.sort_unstable();
+    types.dedup();
+    let mut resources = BTreeMap::new();
+    for t in types {
+        let keys = api.list_discovered_resources(t).await.map_err(|e| {
+            crate::commands::CliError::failed(format!(
+                "counting {t} through the AWS Config API failed: {e}; check the credentials, the region and the config:ListDiscoveredResources permission"
+            ))
+        })?;
+        resources.insert(t.to_string(), keys.len() as u64);
+    }
+    Ok(CostInputs {
+        counts_from: "the account, through the AWS Config API (ListDiscoveredResources)".into(),
+        resources,
+        changes_per_day: 0.0,
+    })
+}
+
 /// The tiered price of `n` evaluations in one account and region.
 pub fn evaluation_price(n: f64, prices: &Prices) -> f64 {
     let mut left = n.max(0.0);

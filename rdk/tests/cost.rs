@@ -140,3 +140,48 @@ fn every_figure_recomputes_by_hand_from_the_printed_inputs() {
     assert!(close(v["total_usd"].as_f64().unwrap(), tiered + lambda));
     assert!(close(v["managed_usd"].as_f64().unwrap(), tiered));
 }
+
+/// `--live` counts the account's resources through the Config API (the local endpoint,
+/// through the SDK): serving the bundled sample account, it counts what the snapshot
+/// count gives for every type the rules judge.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_counts_through_the_config_api_match_the_snapshot_counts() {
+    let mut items = Vec::new();
+    rdk::scan::source::stream(rdk::scan::source::SAMPLE_ACCOUNT, "sample", &mut |r| {
+        items.push(r.unwrap())
+    })
+    .unwrap();
+    let endpoint = rdk::local_config::LocalConfig::new(items);
+    let running = endpoint
+        .serve("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let live = Command::new(env!("CARGO_BIN_EXE_rdk"))
+        .args(["cost", "--live", "--format", "json"])
+        .env("AWS_ENDPOINT_URL_CONFIG_SERVICE", running.url())
+        .env("AWS_ACCESS_KEY_ID", "k")
+        .env("AWS_SECRET_ACCESS_KEY", "s")
+        .env("AWS_REGION", "us-east-1")
+        .output()
+        .unwrap();
+    assert!(
+        live.status.success(),
+        "{}",
+        String::from_utf8_lossy(&live.stderr)
+    );
+    let live: serde_json::Value = serde_json::from_slice(&live.stdout).unwrap();
+    let sample: serde_json::Value =
+        serde_json::from_slice(&rdk(&["cost", "--format", "json"]).stdout).unwrap();
+    assert!(live["inputs"]["counts_from"]
+        .as_str()
+        .unwrap()
+        .contains("ListDiscoveredResources"));
+    let counted = live["inputs"]["resources"].as_object().unwrap();
+    assert!(counted.len() > 30, "{counted:?}");
+    for (t, n) in counted {
+        let expected = sample["inputs"]["resources"][t].as_u64().unwrap_or(0);
+        assert_eq!(n.as_u64().unwrap(), expected, "{t}");
+    }
+    assert_eq!(live["evaluations"], sample["evaluations"]);
+    running.task.abort();
+}

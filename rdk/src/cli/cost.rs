@@ -1,5 +1,6 @@
 //! `rdk cost`: Estimate what running rules costs a month: AWS Config evaluations and
-//! Lambda, from the resources in a snapshot (default: the bundled sample account), the
+//! Lambda, from the resources in a snapshot (default: the bundled sample account) or the
+//! account itself (--live), the
 //! rules' scopes and triggers, and the published prices (printed with their sources).
 
 use std::path::PathBuf;
@@ -10,8 +11,17 @@ use crate::commands::{CliError, Format};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Config snapshot or history files (.json, .json.gz), or directories of them.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "live")]
     pub snapshot: Vec<PathBuf>,
+    /// Count the account's resources through the AWS Config API instead.
+    #[arg(long)]
+    pub live: bool,
+    /// Region for --live.
+    #[arg(long, requires = "live")]
+    pub region: Option<String>,
+    /// Named profile for --live.
+    #[arg(long, requires = "live")]
+    pub profile: Option<String>,
     /// Only these rules (comma-separated); default: the whole catalog.
     #[arg(long, value_delimiter = ',')]
     pub rules: Vec<String>,
@@ -28,6 +38,9 @@ pub struct Args {
 pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliError> {
     let Args {
         snapshot,
+        live,
+        region,
+        profile,
         rules,
         changes_per_day,
         format,
@@ -45,7 +58,14 @@ pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliErro
             .map(|r| crate::commands::find_rule(r))
             .collect::<Result<Vec<_>, _>>()?
     };
-    let (mut inputs, unreadable) = crate::cost::count_resources(&snapshot)?;
+    let (mut inputs, unreadable) = if live {
+        (
+            crate::cost::count_live(&selected, region, profile).await?,
+            Vec::new(),
+        )
+    } else {
+        crate::cost::count_resources(&snapshot)?
+    };
     inputs.changes_per_day = changes_per_day;
     for u in &unreadable {
         eprintln!("rdk: not counted: {u}");
