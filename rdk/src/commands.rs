@@ -36,7 +36,7 @@ impl CliError {
     }
 }
 
-/// A rules-lib [`Severity`] as a command-line value: clap's choices and their spelling
+/// A rules-lib [`Severity`](rules_lib::Severity) as a command-line value: clap's choices and their spelling
 /// are rules-lib's own (`Severity::ALL`, `Severity::as_str`), not a second list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeverityArg(pub rules_lib::Severity);

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod conformance;
 pub mod cost;
 pub mod create;
 pub mod fixtures;

@@ -63,6 +63,10 @@ enum Command {
     /// Generate the CloudFormation template of the rules (functions, roles, log groups,
     /// permissions, Config rules) from the catalog.
     CreateRuleTemplate(cli::create_rule_template::Args),
+    /// Write a conformance pack template (PutConformancePack, or with --organization
+    /// PutOrganizationConformancePack): ferrule rules as custom Lambda rules calling the
+    /// deployed functions, AWS managed rules by identifier, parameters from a file.
+    CreateConformancePack(cli::create_conformance_pack::Args),
     /// Run a local AWS Config endpoint (JSON 1.1) serving items from files, for
     /// running the rule functions end to end (AWS_ENDPOINT_URL_CONFIG_SERVICE).
     LocalConfig(cli::local_config::Args),
@@ -105,6 +109,9 @@ async fn run(command: Command) -> Result<(), CliError> {
         Command::Cost(args) => cli::cost::run(args, &mut out).await,
         Command::Check(args) => cli::check::run(args, &mut out).await,
         Command::CreateRuleTemplate(args) => cli::create_rule_template::run(args, &mut out).await,
+        Command::CreateConformancePack(args) => {
+            cli::create_conformance_pack::run(args, &mut out).await
+        }
         Command::LocalConfig(args) => cli::local_config::run(args, &mut out).await,
     }
 }

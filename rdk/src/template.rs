@@ -173,29 +173,12 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
                 }),
             ),
         ];
-        let mut source_details = Vec::new();
-        if spec.trigger.on_change() {
-            for m in [
-                "ConfigurationItemChangeNotification",
-                "OversizedConfigurationItemChangeNotification",
-            ] {
-                source_details.push(json!({"EventSource": "aws.config", "MessageType": m}));
-            }
-        }
-        if spec.trigger.periodic() {
-            source_details.push(json!({"EventSource": "aws.config", "MessageType": "ScheduledNotification", "MaximumExecutionFrequency": spec.trigger.frequency().map(|f| f.as_str())}));
-        }
-        let mut props = json!({
-            "ConfigRuleName": {"Fn::Sub": format!("${{RuleNamePrefix}}{}", spec.name)},
-            "Description": spec.description,
-            "Source": {"Owner": "CUSTOM_LAMBDA", "SourceIdentifier": {"Fn::GetAtt": [format!("{c}Function"), "Arn"]}, "SourceDetails": source_details},
-        });
-        if spec.trigger.on_change() {
-            props["Scope"] = json!({"ComplianceResourceTypes": spec.resource_types});
-        }
-        if !input.is_empty() {
-            props["InputParameters"] = Value::Object(input);
-        }
+        let props = config_rule_properties(
+            *rule,
+            json!({"Fn::Sub": format!("${{RuleNamePrefix}}{}", spec.name)}),
+            json!({"Fn::GetAtt": [format!("{c}Function"), "Arn"]}),
+            input,
+        );
         res.push((format!("{c}ConfigRule"), json!({"Type": "AWS::Config::ConfigRule", "DependsOn": format!("{c}Permission"), "Properties": props})));
         for (id, mut body) in res {
             if let Some(cond) = &condition {
@@ -220,6 +203,43 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
     t.insert("Resources".into(), Value::Object(resources));
     t.insert("Outputs".into(), Value::Object(outputs));
     Value::Object(t)
+}
+
+/// The properties of a rule's `AWS::Config::ConfigRule` (a custom Lambda rule): its
+/// name, description, function, triggers (change notifications with the rule's resource
+/// types as scope, and the schedule) and InputParameters. The one place both the rules
+/// template and conformance packs write them.
+pub fn config_rule_properties(
+    rule: &dyn Rule,
+    name: Value,
+    function_arn: Value,
+    input: Map<String, Value>,
+) -> Value {
+    let spec = rule.spec();
+    let mut source_details = Vec::new();
+    if spec.trigger.on_change() {
+        for m in [
+            "ConfigurationItemChangeNotification",
+            "OversizedConfigurationItemChangeNotification",
+        ] {
+            source_details.push(json!({"EventSource": "aws.config", "MessageType": m}));
+        }
+    }
+    if spec.trigger.periodic() {
+        source_details.push(json!({"EventSource": "aws.config", "MessageType": "ScheduledNotification", "MaximumExecutionFrequency": spec.trigger.frequency().map(|f| f.as_str())}));
+    }
+    let mut props = json!({
+        "ConfigRuleName": name,
+        "Description": spec.description,
+        "Source": {"Owner": "CUSTOM_LAMBDA", "SourceIdentifier": function_arn, "SourceDetails": source_details},
+    });
+    if spec.trigger.on_change() {
+        props["Scope"] = json!({"ComplianceResourceTypes": spec.resource_types});
+    }
+    if !input.is_empty() {
+        props["InputParameters"] = Value::Object(input);
+    }
+    props
 }
 
 /// Which rules: `--all`, `--rules a,b`, `--rulesets s3,critical` (union).

@@ -1002,3 +1002,155 @@ fn every_catalog_rule_has_one_function_binary_and_every_binary_a_rule() {
         );
     }
 }
+
+// --- Conformance packs (rdk create-conformance-pack) ------------------------------------
+
+fn sample_parameters() -> serde_json::Map<String, Value> {
+    serde_json::from_str(rdk::scan::source::SAMPLE_PARAMETERS).unwrap()
+}
+
+#[test]
+fn a_conformance_pack_holds_only_config_rules_each_with_its_trigger_scope_and_parameters() {
+    let catalog: Vec<&'static dyn rules_lib::Rule> = rules_lib::rules::catalog().to_vec();
+    let managed = rdk::conformance::managed_rules(
+        &[
+            "SECURITYHUB_ENABLED".to_string(),
+            "GUARDDUTY_ENABLED_CENTRALIZED".to_string(),
+        ],
+        &sample_parameters(),
+    )
+    .unwrap();
+    let (pack, left_out) =
+        rdk::conformance::pack_template(&catalog, &managed, &sample_parameters(), false).unwrap();
+    // The sample parameters give every required parameter.
+    assert!(left_out.is_empty(), "{left_out:?}");
+    let obj = pack.as_object().unwrap();
+    // What the pack format allows: no Outputs, few parameters, Config rules only.
+    for key in obj.keys() {
+        assert!(
+            ["Description", "Parameters", "Resources", "Conditions"].contains(&key.as_str()),
+            "a conformance pack takes no {key}"
+        );
+    }
+    assert!(obj["Parameters"].as_object().unwrap().len() <= rdk::conformance::MAX_PARAMETERS);
+    let resources = obj["Resources"].as_object().unwrap();
+    for (id, r) in resources {
+        assert!(
+            [
+                "AWS::Config::ConfigRule",
+                "AWS::Config::RemediationConfiguration"
+            ]
+            .contains(&r["Type"].as_str().unwrap()),
+            "{id}"
+        );
+    }
+    assert_eq!(resources.len(), catalog.len() + managed.len());
+    let params = sample_parameters();
+    for rule in &catalog {
+        let spec = rule.spec();
+        let r = &resources[&format!("{}ConfigRule", rdk::template::camel(spec.name))]["Properties"];
+        assert_eq!(r["ConfigRuleName"], spec.name);
+        assert_eq!(r["Source"]["Owner"], "CUSTOM_LAMBDA");
+        assert_eq!(
+            r["Source"]["SourceIdentifier"],
+            json!({"Fn::Sub": format!("${{FunctionArnPrefix}}{}", spec.name)})
+        );
+        let kinds: Vec<&str> = r["Source"]["SourceDetails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["MessageType"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds.contains(&"ConfigurationItemChangeNotification"),
+            spec.trigger.on_change(),
+            "{}",
+            spec.name
+        );
+        assert_eq!(
+            kinds.contains(&"ScheduledNotification"),
+            spec.trigger.periodic(),
+            "{}",
+            spec.name
+        );
+        if spec.trigger.on_change() {
+            assert_eq!(
+                r["Scope"]["ComplianceResourceTypes"],
+                json!(spec.resource_types)
+            );
+        }
+        // Parameters are written as the file's values (not as pack parameters).
+        for p in spec.parameters {
+            let given = params.get(spec.name).and_then(|g| g.get(p.name));
+            match given {
+                Some(v) if v.as_str().is_some_and(|s| !s.is_empty()) => {
+                    assert_eq!(&r["InputParameters"][p.name], v, "{} {}", spec.name, p.name)
+                }
+                _ => assert!(
+                    r["InputParameters"][p.name].is_null(),
+                    "{} {}",
+                    spec.name,
+                    p.name
+                ),
+            }
+        }
+    }
+    let hub = &resources["SecurityhubEnabledConfigRule"]["Properties"];
+    assert_eq!(
+        hub["Source"],
+        json!({"Owner": "AWS", "SourceIdentifier": "SECURITYHUB_ENABLED"})
+    );
+    assert_eq!(hub["ConfigRuleName"], "securityhub-enabled");
+}
+
+#[test]
+fn a_rule_without_its_required_parameter_is_left_out_and_named() {
+    let rule = rules_lib::rules::find("required-tags").unwrap();
+    let volumes = rules_lib::rules::find("encrypted-volumes").unwrap();
+    let (pack, left_out) =
+        rdk::conformance::pack_template(&[rule, volumes], &[], &serde_json::Map::new(), false)
+            .unwrap();
+    assert_eq!(left_out.len(), 1);
+    assert_eq!(left_out[0].rule, "required-tags");
+    assert!(
+        left_out[0].reason.contains("tag1Key") && left_out[0].reason.contains("--parameters-file")
+    );
+    assert!(pack["Resources"]["EncryptedVolumesConfigRule"].is_object());
+    assert!(pack["Resources"]["RequiredTagsConfigRule"].is_null());
+    let err =
+        rdk::conformance::pack_template(&[rule], &[], &serde_json::Map::new(), false).unwrap_err();
+    assert!(err.contains("required-tags"), "{err}");
+}
+
+#[test]
+fn the_generated_organization_pack_passes_cfn_lint_and_names_its_size_limit() {
+    let dir = root().join("target/ferrule-tests/conformance");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pack.yaml");
+    let catalog: Vec<&'static dyn rules_lib::Rule> = rules_lib::rules::catalog().to_vec();
+    let (pack, _) =
+        rdk::conformance::pack_template(&catalog, &[], &sample_parameters(), true).unwrap();
+    assert!(pack["Parameters"]["FunctionArnPrefix"]["Description"]
+        .as_str()
+        .unwrap()
+        .contains("member accounts"));
+    let yaml = rdk::template::to_yaml(&pack);
+    std::fs::write(&file, &yaml).unwrap();
+    let out = Command::new(tool("cfn-lint"))
+        .arg(&file)
+        .output()
+        .expect("cfn-lint runs");
+    assert!(
+        out.status.success(),
+        "cfn-lint found problems:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The whole catalog is larger than TemplateBody takes, and fits TemplateS3Uri.
+    assert!(yaml.len() > rdk::conformance::MAX_TEMPLATE_BODY);
+    let warning = rdk::conformance::check_size(&yaml).unwrap().unwrap();
+    assert!(warning.contains("TemplateS3Uri"), "{warning}");
+    assert!(
+        rdk::conformance::check_size(&"x".repeat(rdk::conformance::MAX_TEMPLATE_S3 + 1)).is_err()
+    );
+}

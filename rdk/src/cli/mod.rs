@@ -4,6 +4,7 @@
 pub mod check;
 pub mod cost;
 pub mod create;
+pub mod create_conformance_pack;
 pub mod create_rule_template;
 pub mod evaluate;
 pub mod local_config;

@@ -1,4 +1,4 @@
-//! `rdk test-local`: Run rules over their fixtures (tests/fixtures/<rule>/) and print
+//! `rdk test-local`: Run rules over their fixtures (`tests/fixtures/<rule>/`) and print
 //! what each said.
 
 use std::path::PathBuf;
