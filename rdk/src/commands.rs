@@ -36,6 +36,19 @@ impl CliError {
     }
 }
 
+/// The SDK configuration of the commands that call AWS: credentials and region from the
+/// environment, `region` and `profile` when given (`AWS_ENDPOINT_URL_*` honoured).
+pub async fn sdk_config(region: Option<String>, profile: Option<String>) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(r) = region {
+        loader = loader.region(aws_config::Region::new(r));
+    }
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    }
+    loader.load().await
+}
+
 /// A rules-lib [`Severity`](rules_lib::Severity) as a command-line value: clap's choices and their spelling
 /// are rules-lib's own (`Severity::ALL`, `Severity::as_str`), not a second list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

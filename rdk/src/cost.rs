@@ -180,15 +180,8 @@ pub async fn count_live(
 ) -> Result<CostInputs, crate::commands::CliError> {
     use rules_lib::config_api::{ConfigApi, SdkConfigApi};
     use rules_lib::retry::{RetryPolicy, Retrying};
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-    if let Some(r) = region {
-        loader = loader.region(aws_config::Region::new(r));
-    }
-    if let Some(p) = profile {
-        loader = loader.profile_name(p);
-    }
     let api = Retrying::new(
-        SdkConfigApi::from_sdk_config(&loader.load().await),
+        SdkConfigApi::from_sdk_config(&crate::commands::sdk_config(region, profile).await),
         RetryPolicy::default(),
     );
     let mut types: Vec<&str> = rules

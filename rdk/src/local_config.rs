@@ -875,11 +875,24 @@ fn list_discovered_resources(s: &LocalConfig, input: &Value) -> Result<Value, Aw
             v
         })
         .collect();
-    let start = page_start(input, "nextToken")?;
-    let page: Vec<Value> = all.iter().skip(start).take(max).cloned().collect();
-    let mut out = json!({"resourceIdentifiers": page});
-    if start.saturating_add(max) < all.len() {
-        out["nextToken"] = json!((start + max).to_string());
+    paged(all, input, "nextToken", "resourceIdentifiers", max)
+}
+
+/// One page of `all`: from the position the request's `token` names, under `list_key`,
+/// with the next position under the same token name while more remain.
+fn paged(
+    all: Vec<Value>,
+    input: &Value,
+    token: &str,
+    list_key: &str,
+    max: usize,
+) -> Result<Value, AwsError> {
+    let start = page_start(input, token)?;
+    let more = start.saturating_add(max) < all.len();
+    let page: Vec<Value> = all.into_iter().skip(start).take(max).collect();
+    let mut out = json!({ list_key: page });
+    if more {
+        out[token] = json!((start + max).to_string());
     }
     Ok(out)
 }
@@ -1080,13 +1093,7 @@ fn describe_compliance_by_rule(s: &LocalConfig, input: &Value) -> Result<Value, 
             all.push(json!({"ConfigRuleName": rule, "Compliance": compliance}));
         }
     }
-    let start = page_start(input, "NextToken")?;
-    let page: Vec<Value> = all.iter().skip(start).take(25).cloned().collect();
-    let mut out = json!({"ComplianceByConfigRules": page});
-    if start.saturating_add(25) < all.len() {
-        out["NextToken"] = json!((start + 25).to_string());
-    }
-    Ok(out)
+    paged(all, input, "NextToken", "ComplianceByConfigRules", 25)
 }
 
 /// DescribeConfigRuleEvaluationStatus: per rule, its first, last successful and last
@@ -1138,13 +1145,7 @@ fn describe_evaluation_status(s: &LocalConfig, input: &Value) -> Result<Value, A
             v
         })
         .collect();
-    let start = page_start(input, "NextToken")?;
-    let page: Vec<Value> = all.iter().skip(start).take(max).cloned().collect();
-    let mut out = json!({"ConfigRulesEvaluationStatus": page});
-    if start.saturating_add(max) < all.len() {
-        out["NextToken"] = json!((start + max).to_string());
-    }
-    Ok(out)
+    paged(all, input, "NextToken", "ConfigRulesEvaluationStatus", max)
 }
 
 /// StartConfigRulesEvaluation: recorded (the local endpoint invokes no function); at

@@ -150,14 +150,8 @@ pub async fn logs(
     out: &mut dyn std::io::Write,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<usize, CliError> {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-    if let Some(r) = &opts.region {
-        loader = loader.region(aws_config::Region::new(r.clone()));
-    }
-    if let Some(p) = &opts.profile {
-        loader = loader.profile_name(p);
-    }
-    let client = aws_sdk_cloudwatchlogs::Client::new(&loader.load().await);
+    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await;
+    let client = aws_sdk_cloudwatchlogs::Client::new(&sdk);
     let group = format!("/aws/lambda/{}{}", opts.name_prefix, opts.rule);
     let mut start = now_ms() - opts.since.as_millis() as i64;
     let mut seen: HashSet<String> = HashSet::new();

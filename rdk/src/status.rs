@@ -99,14 +99,8 @@ where
 
 /// Reads the status from AWS Config.
 pub async fn status(opts: &StatusOptions) -> Result<StatusReport, CliError> {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-    if let Some(r) = &opts.region {
-        loader = loader.region(aws_config::Region::new(r.clone()));
-    }
-    if let Some(p) = &opts.profile {
-        loader = loader.profile_name(p);
-    }
-    let client = aws_sdk_config::Client::new(&loader.load().await);
+    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await;
+    let client = aws_sdk_config::Client::new(&sdk);
     let mut by_name: BTreeMap<String, RuleStatus> = BTreeMap::new();
 
     // Compliance: at most 25 names a call.

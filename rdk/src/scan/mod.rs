@@ -468,16 +468,7 @@ fn live_items(
     sink: &mut dyn FnMut(ItemResult),
 ) -> Result<(), CliError> {
     let handle = tokio::runtime::Handle::current();
-    let sdk = handle.block_on(async {
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-        if let Some(r) = region {
-            loader = loader.region(aws_config::Region::new(r));
-        }
-        if let Some(p) = profile {
-            loader = loader.profile_name(p);
-        }
-        loader.load().await
-    });
+    let sdk = handle.block_on(crate::commands::sdk_config(region, profile));
     let api = Retrying::new(SdkConfigApi::from_sdk_config(&sdk), RetryPolicy::default());
     let mut types: Vec<&str> = selected
         .iter()
