@@ -10,6 +10,7 @@ pub mod commands;
 pub mod conformance;
 pub mod cost;
 pub mod create;
+pub mod deploy;
 pub mod fixtures;
 pub mod input;
 pub mod local_config;

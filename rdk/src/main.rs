@@ -52,6 +52,13 @@ enum Command {
     /// count, last successful and failed run and the last error per rule; with --details
     /// the non-compliant resources of one rule with their annotations.
     Status(cli::status::Args),
+    /// Deploy the rules: build (or take) their packages, upload the changed ones, create or
+    /// update the rules stack through a change set, and start evaluations of the rules
+    /// whose code or parameters changed.
+    Deploy(cli::deploy::Args),
+    /// Remove the rules stack (asks first unless --force); never the recorder, alerts,
+    /// pipeline or code bucket.
+    Undeploy(cli::undeploy::Args),
     /// Estimate what running rules costs a month: AWS Config evaluations and Lambda, from
     /// the resources in a snapshot (default: the bundled sample account), the rules'
     /// scopes and triggers, and the published prices (printed with their sources).
@@ -106,6 +113,8 @@ async fn run(command: Command) -> Result<(), CliError> {
         Command::Scan(args) => cli::scan::run(args, &mut out).await,
         Command::Logs(args) => cli::logs::run(args, &mut out).await,
         Command::Status(args) => cli::status::run(args, &mut out).await,
+        Command::Deploy(args) => cli::deploy::run(args, &mut out).await,
+        Command::Undeploy(args) => cli::undeploy::run(args, &mut out).await,
         Command::Cost(args) => cli::cost::run(args, &mut out).await,
         Command::Check(args) => cli::check::run(args, &mut out).await,
         Command::CreateRuleTemplate(args) => cli::create_rule_template::run(args, &mut out).await,

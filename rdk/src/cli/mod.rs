@@ -6,6 +6,7 @@ pub mod cost;
 pub mod create;
 pub mod create_conformance_pack;
 pub mod create_rule_template;
+pub mod deploy;
 pub mod evaluate;
 pub mod local_config;
 pub mod logs;
@@ -14,6 +15,7 @@ pub mod sample_ci;
 pub mod scan;
 pub mod status;
 pub mod test_local;
+pub mod undeploy;
 
 use crate::commands::CliError;
 
