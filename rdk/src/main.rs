@@ -56,6 +56,12 @@ enum Command {
     /// update the rules stack through a change set, and start evaluations of the rules
     /// whose code or parameters changed.
     Deploy(cli::deploy::Args),
+    /// Build (or take) the packages, upload the new ones, and write the rules template
+    /// naming them, for a CloudFormation deploy made elsewhere (the pipeline).
+    Package(cli::package::Args),
+    /// Around a deploy made elsewhere: --save the rules stack's state before it, then
+    /// --since that file to evaluate again the rules whose package or parameters changed.
+    Reevaluate(cli::reevaluate::Args),
     /// Remove the rules stack (asks first unless --force); never the recorder, alerts,
     /// pipeline or code bucket.
     Undeploy(cli::undeploy::Args),
@@ -114,6 +120,8 @@ async fn run(command: Command) -> Result<(), CliError> {
         Command::Logs(args) => cli::logs::run(args, &mut out).await,
         Command::Status(args) => cli::status::run(args, &mut out).await,
         Command::Deploy(args) => cli::deploy::run(args, &mut out).await,
+        Command::Package(args) => cli::package::run(args, &mut out).await,
+        Command::Reevaluate(args) => cli::reevaluate::run(args, &mut out).await,
         Command::Undeploy(args) => cli::undeploy::run(args, &mut out).await,
         Command::Cost(args) => cli::cost::run(args, &mut out).await,
         Command::Check(args) => cli::check::run(args, &mut out).await,

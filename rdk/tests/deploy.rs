@@ -445,3 +445,140 @@ async fn deploy_refuses_bad_input_with_exit_2_naming_it_before_touching_the_acco
         .stacks()
         .is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn package_then_a_deploy_made_elsewhere_then_reevaluate_starts_only_the_changed_rules() {
+    let moto = common::moto();
+    let config = LocalConfig::default();
+    let running = config.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let config_url = running.url();
+    let s3 = s3(&moto.url).await;
+    s3.create_bucket().bucket(BUCKET).send().await.unwrap();
+    let cfn = aws_sdk_cloudformation::Client::new(&sdk(&moto.url).await);
+    let dir = TempDir::new("package");
+    let a = package(&dir.0, "encrypted-volumes", "1");
+    package(&dir.0, "s3-bucket-versioning-enabled", "1");
+    let template = dir.0.join("packaged.json");
+    let before = dir.0.join("before.json");
+    let package_args = [
+        "package",
+        "--rules",
+        "encrypted-volumes,s3-bucket-versioning-enabled",
+        "--code-bucket",
+        BUCKET,
+        "--packages",
+        dir.0.to_str().unwrap(),
+        "--output-template",
+        template.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let first = json_of(&rdk(&moto.url, &config_url, &package_args));
+    assert_eq!(names(&first["uploaded"]).len(), 2);
+    let body = std::fs::read_to_string(&template).unwrap();
+    let t: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        t["Resources"]["EncryptedVolumesFunction"]["Properties"]["Code"]["S3Key"],
+        format!("ferrule/encrypted-volumes/{a}.zip")
+    );
+    // The pipeline's CloudFormation action, here through the SDK.
+    let bucket_param = aws_sdk_cloudformation::types::Parameter::builder()
+        .parameter_key("CodeBucket")
+        .parameter_value(BUCKET)
+        .build();
+    cfn.create_stack()
+        .stack_name("p-rules")
+        .template_body(&body)
+        .parameters(bucket_param.clone())
+        .capabilities(aws_sdk_cloudformation::types::Capability::CapabilityNamedIam)
+        .send()
+        .await
+        .unwrap();
+
+    // Before the next deploy: record; then one package changes and is deployed.
+    let saved = rdk(
+        &moto.url,
+        &config_url,
+        &[
+            "reevaluate",
+            "--stack-name",
+            "p-rules",
+            "--save",
+            before.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    package(&dir.0, "encrypted-volumes", "2");
+    let second = json_of(&rdk(&moto.url, &config_url, &package_args));
+    assert_eq!(names(&second["uploaded"]), ["encrypted-volumes"]);
+    assert_eq!(
+        names(&second["unchanged"]),
+        ["s3-bucket-versioning-enabled"]
+    );
+    cfn.update_stack()
+        .stack_name("p-rules")
+        .template_body(std::fs::read_to_string(&template).unwrap())
+        .parameters(bucket_param)
+        .capabilities(aws_sdk_cloudformation::types::Capability::CapabilityNamedIam)
+        .send()
+        .await
+        .unwrap();
+    let after = json_of(&rdk(
+        &moto.url,
+        &config_url,
+        &[
+            "reevaluate",
+            "--stack-name",
+            "p-rules",
+            "--since",
+            before.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(names(&after["changedRules"]), ["encrypted-volumes"]);
+    assert_eq!(names(&after["evaluationsStarted"]), ["encrypted-volumes"]);
+    assert_eq!(
+        config.evaluations_started(),
+        [vec!["encrypted-volumes".to_string()]]
+    );
+
+    // Nothing changed since the last record: nothing started.
+    rdk(
+        &moto.url,
+        &config_url,
+        &[
+            "reevaluate",
+            "--stack-name",
+            "p-rules",
+            "--save",
+            before.to_str().unwrap(),
+        ],
+    );
+    let quiet = rdk(
+        &moto.url,
+        &config_url,
+        &[
+            "reevaluate",
+            "--stack-name",
+            "p-rules",
+            "--since",
+            before.to_str().unwrap(),
+        ],
+    );
+    assert!(String::from_utf8_lossy(&quiet.stdout).contains("no deployed rule changed"));
+    assert_eq!(config.evaluations_started().len(), 1);
+
+    // A record that is not there is bad input, with the fix.
+    let missing = rdk(
+        &moto.url,
+        &config_url,
+        &["reevaluate", "--since", "/nonexistent/before.json"],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("rdk reevaluate --save"));
+}

@@ -10,6 +10,8 @@ pub mod deploy;
 pub mod evaluate;
 pub mod local_config;
 pub mod logs;
+pub mod package;
+pub mod reevaluate;
 pub mod rules;
 pub mod sample_ci;
 pub mod scan;

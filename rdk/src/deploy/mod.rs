@@ -325,6 +325,48 @@ fn code_key<'a>(template: &'a Value, rule: &str) -> Option<&'a str> {
         .and_then(Value::as_str)
 }
 
+/// The catalog rules deployed both before and after whose package (`S3Key`) or
+/// parameter values differ: the rules AWS Config should evaluate again. A rule only in
+/// `after` is new (Config evaluates it when it is created); one whose required
+/// parameter is empty after is not deployed.
+pub fn changed_rules(
+    before: (&Value, &BTreeMap<String, String>),
+    after: (&Value, &BTreeMap<String, String>),
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for rule in rules_lib::rules::catalog() {
+        let spec = rule.spec();
+        let c = camel(spec.name);
+        let rule_in = |t: &Value| t.pointer(&format!("/Resources/{c}ConfigRule")).is_some();
+        if !rule_in(before.0) || !rule_in(after.0) {
+            continue;
+        }
+        let value = |params: &BTreeMap<String, String>, p: &str| {
+            params
+                .get(&format!("{c}{}", camel(p)))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let deployed_after = spec
+            .parameters
+            .iter()
+            .filter(|p| p.required)
+            .all(|p| !value(after.1, p.name).is_empty());
+        if !deployed_after {
+            continue;
+        }
+        let code_changed = code_key(before.0, spec.name) != code_key(after.0, spec.name);
+        let params_changed = spec
+            .parameters
+            .iter()
+            .any(|p| value(before.1, p.name) != value(after.1, p.name));
+        if code_changed || params_changed {
+            out.push(spec.name.to_string());
+        }
+    }
+    out
+}
+
 /// A client config for S3: path-style addressing when an endpoint is set
 /// (`AWS_ENDPOINT_URL[_S3]`, a local stand-in), virtual-hosted otherwise.
 fn s3_client(sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
@@ -336,6 +378,135 @@ fn s3_client(sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
             .force_path_style(local)
             .build(),
     )
+}
+
+/// The packages: read from `dir`, or built in the checkout around the working directory.
+/// Returns them and the rules built by this run.
+pub fn collect_packages(
+    dir: Option<&std::path::Path>,
+    names: &[&'static str],
+) -> Result<(Vec<package::Package>, Vec<&'static str>), CliError> {
+    match dir {
+        Some(dir) => Ok((package::from_dir(dir, names)?, Vec::new())),
+        None => {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let root = package::workspace_root(&cwd).ok_or_else(|| {
+                CliError::input(format!(
+                    "{}: not inside a ferrule checkout, so rdk cannot build the functions; run it from the checkout, or pass --packages DIR with <rule>.zip packages built elsewhere",
+                    cwd.display()
+                ))
+            })?;
+            package::build(&root, names)
+        }
+    }
+}
+
+/// The rules template with each function's `S3Key` set to its package's content-hash
+/// key, so only a function whose package changed is updated.
+pub fn packaged_template(
+    rules: &[&'static dyn Rule],
+    packages: &[package::Package],
+    prefix: &str,
+) -> Value {
+    let mut template = crate::template::rules_template(rules);
+    for p in packages {
+        if let Some(code) = template.pointer_mut(&format!(
+            "/Resources/{}Function/Properties/Code",
+            camel(p.rule)
+        )) {
+            code["S3Key"] = Value::String(p.key(prefix));
+        }
+    }
+    template
+}
+
+/// What [`upload_new`] found and did.
+#[derive(Debug, Default)]
+pub struct Uploads {
+    /// Rules whose package was uploaded (or would be, on a dry run).
+    pub uploaded: Vec<String>,
+    /// Rules whose package was there already.
+    pub unchanged: Vec<String>,
+    /// Bytes uploaded.
+    pub bytes: u64,
+}
+
+/// Uploads the packages the bucket does not hold yet (none on a dry run).
+pub async fn upload_new(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+    packages: &[package::Package],
+    dry_run: bool,
+) -> Result<Uploads, CliError> {
+    let mut out = Uploads::default();
+    let mut to_upload = Vec::new();
+    for p in packages {
+        if upload::exists(s3, bucket, &p.key(prefix)).await? {
+            out.unchanged.push(p.rule.to_string());
+        } else {
+            out.uploaded.push(p.rule.to_string());
+            out.bytes += p.bytes.len() as u64;
+            to_upload.push(p);
+        }
+    }
+    if !dry_run && !to_upload.is_empty() {
+        let bar = upload::progress(out.bytes, to_upload.len());
+        for p in to_upload {
+            upload::put(
+                s3,
+                bucket,
+                &p.key(prefix),
+                p.bytes.clone(),
+                "application/zip",
+            )
+            .await?;
+            bar.inc(p.bytes.len() as u64);
+        }
+        bar.finish_and_clear();
+        eprintln!(
+            "rdk: uploaded {} packages to s3://{bucket}/{prefix}",
+            out.uploaded.len()
+        );
+    }
+    Ok(out)
+}
+
+/// Asks AWS Config to evaluate these rules again, 25 a call. A refused call is a
+/// warning naming its rules and the fix, not an error: the deploy itself succeeded.
+pub async fn start_evaluations(
+    config: &aws_sdk_config::Client,
+    config_rule_names: &[String],
+) -> (Vec<String>, Vec<String>) {
+    let mut started = Vec::new();
+    let mut warnings = Vec::new();
+    for chunk in config_rule_names.chunks(START_EVALUATION_MAX) {
+        match config
+            .start_config_rules_evaluation()
+            .set_config_rule_names(Some(chunk.to_vec()))
+            .send()
+            .await
+        {
+            Ok(_) => started.extend(chunk.iter().cloned()),
+            Err(e) => {
+                let detail = e
+                    .as_service_error()
+                    .map(|s| {
+                        format!(
+                            "{}: {}",
+                            aws_sdk_config::error::ProvideErrorMetadata::code(s).unwrap_or("error"),
+                            aws_sdk_config::error::ProvideErrorMetadata::message(s).unwrap_or("")
+                        )
+                    })
+                    .unwrap_or_else(|| stack::aws_smithy_error_chain(&e));
+                warnings.push(format!(
+                    "StartConfigRulesEvaluation for {} failed ({detail}); their results stay as they are until the next change or period: run `aws configservice start-config-rules-evaluation --config-rule-names ...` (needs config:StartConfigRulesEvaluation)",
+                    chunk.join(", ")
+                ));
+            }
+        }
+    }
+    (started, warnings)
 }
 
 /// Deploys the rules. Progress goes to stderr; the report says what happened.
@@ -351,19 +522,7 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
     let (values, missing) = rule_parameters(&opts.rules, &opts.parameters)?;
 
     // Packages first: a build error should not leave anything half-deployed.
-    let (packages, built) = match &opts.packages {
-        Some(dir) => (package::from_dir(dir, &names)?, Vec::new()),
-        None => {
-            let cwd = std::env::current_dir().unwrap_or_default();
-            let root = package::workspace_root(&cwd).ok_or_else(|| {
-                CliError::input(format!(
-                    "{}: not inside a ferrule checkout, so rdk deploy cannot build the functions; run it from the checkout, or pass --packages DIR with <rule>.zip packages built elsewhere",
-                    cwd.display()
-                ))
-            })?;
-            package::build(&root, &names)?
-        }
-    };
+    let (packages, built) = collect_packages(opts.packages.as_deref(), &names)?;
 
     let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await;
     let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
@@ -374,15 +533,7 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
     upload::check_bucket(&s3, &opts.code_bucket).await?;
 
     // The template, with each function's package named by its hash.
-    let mut template = crate::template::rules_template(&opts.rules);
-    for p in &packages {
-        if let Some(code) = template.pointer_mut(&format!(
-            "/Resources/{}Function/Properties/Code",
-            camel(p.rule)
-        )) {
-            code["S3Key"] = Value::String(p.key(&opts.code_key_prefix));
-        }
-    }
+    let template = packaged_template(&opts.rules, &packages, &opts.code_key_prefix);
     let mut given = BTreeMap::new();
     given.insert("CodeBucket".to_string(), opts.code_bucket.clone());
     given.insert("CodeKeyPrefix".to_string(), opts.code_key_prefix.clone());
@@ -431,33 +582,19 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
         .is_none_or(|d| d.status == "REVIEW_IN_PROGRESS");
 
     // Which deployed rules change: their package or a parameter.
-    let mut changed_rules = Vec::new();
-    if let Some(old) = deployed
+    let changed_rules = match deployed
         .as_ref()
         .and_then(|d| d.template.as_ref().map(|t| (t, &d.parameters)))
     {
-        let (old_template, old_params) = old;
-        for rule in &opts.rules {
-            let spec = rule.spec();
-            let c = camel(spec.name);
-            if old_template
-                .pointer(&format!("/Resources/{c}ConfigRule"))
-                .is_none()
-                || missing.contains_key(spec.name)
-            {
-                continue;
-            }
-            let code_changed = code_key(old_template, spec.name) != code_key(&template, spec.name);
-            let params_changed = spec.parameters.iter().any(|p| {
-                let k = format!("{c}{}", camel(p.name));
-                old_params.get(&k).map(String::as_str).unwrap_or("")
-                    != effective.get(&k).map(String::as_str).unwrap_or("")
-            });
-            if code_changed || params_changed {
-                changed_rules.push(spec.name.to_string());
-            }
-        }
-    }
+        Some((old_template, old_params)) => changed_rules(
+            (
+                old_template,
+                &effective_parameters(old_template, old_params),
+            ),
+            (&template, &effective),
+        ),
+        None => Vec::new(),
+    };
 
     // Packages not in the bucket yet.
     let mut report = DeployReport {
@@ -484,37 +621,17 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
         warnings: Vec::new(),
         cost: None,
     };
-    let mut to_upload = Vec::new();
-    for p in &packages {
-        if upload::exists(&s3, &opts.code_bucket, &p.key(&opts.code_key_prefix)).await? {
-            report.unchanged.push(p.rule.to_string());
-        } else {
-            report.uploaded.push(p.rule.to_string());
-            report.bytes_uploaded += p.bytes.len() as u64;
-            to_upload.push(p);
-        }
-    }
-    if !opts.dry_run && !to_upload.is_empty() {
-        let bar = upload::progress(report.bytes_uploaded, to_upload.len());
-        for p in to_upload {
-            upload::put(
-                &s3,
-                &opts.code_bucket,
-                &p.key(&opts.code_key_prefix),
-                p.bytes.clone(),
-                "application/zip",
-            )
-            .await?;
-            bar.inc(p.bytes.len() as u64);
-        }
-        bar.finish_and_clear();
-        eprintln!(
-            "rdk: uploaded {} packages to s3://{}/{}",
-            report.uploaded.len(),
-            opts.code_bucket,
-            opts.code_key_prefix
-        );
-    }
+    let uploads = upload_new(
+        &s3,
+        &opts.code_bucket,
+        &opts.code_key_prefix,
+        &packages,
+        opts.dry_run,
+    )
+    .await?;
+    report.uploaded = uploads.uploaded;
+    report.unchanged = uploads.unchanged;
+    report.bytes_uploaded = uploads.bytes;
 
     // Nothing to do when the stack already has this template and these parameters.
     let unchanged_stack = deployed.as_ref().is_some_and(|d| {
@@ -600,34 +717,9 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
             .iter()
             .map(|r| format!("{}{r}", opts.rule_name_prefix))
             .collect();
-        for chunk in config_names.chunks(START_EVALUATION_MAX) {
-            match config
-                .start_config_rules_evaluation()
-                .set_config_rule_names(Some(chunk.to_vec()))
-                .send()
-                .await
-            {
-                Ok(_) => report.evaluations_started.extend(chunk.iter().cloned()),
-                Err(e) => {
-                    let detail = e
-                        .as_service_error()
-                        .map(|s| {
-                            format!(
-                                "{}: {}",
-                                aws_sdk_config::error::ProvideErrorMetadata::code(s)
-                                    .unwrap_or("error"),
-                                aws_sdk_config::error::ProvideErrorMetadata::message(s)
-                                    .unwrap_or("")
-                            )
-                        })
-                        .unwrap_or_else(|| stack::aws_smithy_error_chain(&e));
-                    report.warnings.push(format!(
-                        "StartConfigRulesEvaluation for {} failed ({detail}); their results stay as they are until the next change or period: run `aws configservice start-config-rules-evaluation --config-rule-names ...` (needs config:StartConfigRulesEvaluation)",
-                        chunk.join(", ")
-                    ));
-                }
-            }
-        }
+        let (started, warnings) = start_evaluations(&config, &config_names).await;
+        report.evaluations_started = started;
+        report.warnings.extend(warnings);
     }
     Ok(report)
 }
@@ -681,4 +773,153 @@ pub async fn undeploy(opts: &UndeployOptions) -> Result<(), CliError> {
     let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await;
     let cfn = aws_sdk_cloudformation::Client::new(&sdk);
     stack::delete(&cfn, &stack_name(&opts.stack_prefix)).await
+}
+
+/// What `rdk package` packages, and where it puts the packages.
+pub struct PackageOptions {
+    /// The rules.
+    pub rules: Vec<&'static dyn Rule>,
+    /// The region (default: the environment's).
+    pub region: Option<String>,
+    /// A named profile.
+    pub profile: Option<String>,
+    /// The bucket for the packages.
+    pub code_bucket: String,
+    /// The key prefix in the bucket.
+    pub code_key_prefix: String,
+    /// Packages built elsewhere (none: build them).
+    pub packages: Option<PathBuf>,
+    /// Where to write the packaged template (JSON).
+    pub output_template: PathBuf,
+}
+
+/// What `rdk package` did.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PackageReport {
+    /// Functions built by this run.
+    pub built: Vec<String>,
+    /// Packages uploaded.
+    pub uploaded: Vec<String>,
+    /// Packages already in the bucket.
+    pub unchanged: Vec<String>,
+    /// Bytes uploaded.
+    pub bytes_uploaded: u64,
+    /// The template written.
+    pub template: String,
+}
+
+/// Builds (or takes) the packages, uploads the new ones, and writes the rules template
+/// naming them: `aws cloudformation package` for ferrule rules, which the pipeline's
+/// CloudFormation action then deploys.
+pub async fn package(opts: PackageOptions) -> Result<PackageReport, CliError> {
+    if opts.rules.is_empty() {
+        return Err(CliError::input(
+            "no rules to package: choose them with --all, --rules or --rulesets",
+        ));
+    }
+    let names: Vec<&'static str> = opts.rules.iter().map(|r| r.spec().name).collect();
+    let (packages, built) = collect_packages(opts.packages.as_deref(), &names)?;
+    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await;
+    let s3 = s3_client(&sdk);
+    upload::check_bucket(&s3, &opts.code_bucket).await?;
+    let uploads = upload_new(
+        &s3,
+        &opts.code_bucket,
+        &opts.code_key_prefix,
+        &packages,
+        false,
+    )
+    .await?;
+    let template = packaged_template(&opts.rules, &packages, &opts.code_key_prefix);
+    let text = serde_json::to_string_pretty(&template)
+        .map_err(|e| CliError::failed(e.to_string()))?
+        + "\n";
+    crate::commands::write_atomically(&opts.output_template, text.as_bytes())
+        .map_err(CliError::failed)?;
+    Ok(PackageReport {
+        built: built.iter().map(|s| s.to_string()).collect(),
+        uploaded: uploads.uploaded,
+        unchanged: uploads.unchanged,
+        bytes_uploaded: uploads.bytes,
+        template: opts.output_template.display().to_string(),
+    })
+}
+
+/// A deployed rules stack as `rdk reevaluate --save` records it: its template and its
+/// parameter values (both absent when there was no stack).
+#[derive(Debug, Default, Serialize, serde::Deserialize)]
+pub struct StackState {
+    /// The template (JSON), if the stack existed.
+    pub template: Option<Value>,
+    /// The parameter values.
+    pub parameters: BTreeMap<String, String>,
+}
+
+/// Reads the stack's template and parameters (an empty state when it does not exist).
+pub async fn stack_state(
+    stack: &str,
+    region: Option<String>,
+    profile: Option<String>,
+) -> Result<StackState, CliError> {
+    let sdk = crate::commands::sdk_config(region, profile).await;
+    let cfn = aws_sdk_cloudformation::Client::new(&sdk);
+    Ok(match stack::deployed(&cfn, stack).await? {
+        Some(d) => StackState {
+            template: d.template,
+            parameters: d.parameters,
+        },
+        None => StackState::default(),
+    })
+}
+
+/// What `rdk reevaluate` did.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReevaluateReport {
+    /// Rules whose package or parameters changed between the two states.
+    pub changed_rules: Vec<String>,
+    /// Config rules asked to evaluate again.
+    pub evaluations_started: Vec<String>,
+    /// Refused calls.
+    pub warnings: Vec<String>,
+}
+
+/// Starts evaluations of the rules whose package or parameters differ between `before`
+/// (recorded before a deploy) and the stack as it is now.
+pub async fn reevaluate(
+    stack: &str,
+    before: &StackState,
+    region: Option<String>,
+    profile: Option<String>,
+) -> Result<ReevaluateReport, CliError> {
+    let now = stack_state(stack, region.clone(), profile.clone()).await?;
+    let (Some(old), Some(new)) = (&before.template, &now.template) else {
+        return Ok(ReevaluateReport {
+            changed_rules: Vec::new(),
+            evaluations_started: Vec::new(),
+            warnings: Vec::new(),
+        });
+    };
+    let changed = changed_rules(
+        (old, &effective_parameters(old, &before.parameters)),
+        (new, &effective_parameters(new, &now.parameters)),
+    );
+    let prefix = now
+        .parameters
+        .get("RuleNamePrefix")
+        .cloned()
+        .unwrap_or_default();
+    let names: Vec<String> = changed.iter().map(|r| format!("{prefix}{r}")).collect();
+    let (started, warnings) = if names.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        let sdk = crate::commands::sdk_config(region, profile).await;
+        start_evaluations(&aws_sdk_config::Client::new(&sdk), &names).await
+    };
+    Ok(ReevaluateReport {
+        changed_rules: changed,
+        evaluations_started: started,
+        warnings,
+    })
 }
