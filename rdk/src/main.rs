@@ -74,7 +74,9 @@ enum Command {
     /// violation; 2: unreadable input, an unknown rule or an invalid policy file.
     Check(cli::check::Args),
     /// Generate the CloudFormation template of the rules (functions, roles, log groups,
-    /// permissions, Config rules) from the catalog.
+    /// permissions, Config rules) from the catalog; or, for an AWS Organization, the
+    /// central functions, the organization rules, the member role and its StackSet, or
+    /// one account's rules calling central functions.
     CreateRuleTemplate(cli::create_rule_template::Args),
     /// Write a conformance pack template (PutConformancePack, or with --organization
     /// PutOrganizationConformancePack): ferrule rules as custom Lambda rules calling the

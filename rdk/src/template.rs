@@ -9,10 +9,16 @@
 //! to changes *and* oversized changes and are scoped by resource type; periodic rules run
 //! at their maximum frequency). Rule parameters become template parameters whose defaults
 //! are the RuleSpec defaults; a rule with a required parameter left empty is not deployed.
+//!
+//! The per-rule pieces ([`rule_inputs`], [`function_resources`], [`config_rule_properties`])
+//! are the one place every template writes them: the rules template, conformance packs and
+//! the organization templates ([`organization`]).
 
 use serde_json::{json, Map, Value};
 
 use rules_lib::{ParamKind, Rule};
+
+pub mod organization;
 
 /// `encrypted-volumes` → `EncryptedVolumes` (logical ids and parameter names).
 pub fn camel(name: &str) -> String {
@@ -38,22 +44,14 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
     let mut resources = Map::new();
     let mut outputs = Map::new();
 
-    parameters.insert("CodeBucket".into(), json!({"Type": "String", "Description": "S3 bucket holding the function packages (<CodeKeyPrefix><rule-name>.zip)", "MinLength": 3}));
-    parameters.insert("CodeKeyPrefix".into(), json!({"Type": "String", "Default": "ferrule/", "Description": "Key prefix of the function packages in CodeBucket"}));
-    parameters.insert("NamePrefix".into(), json!({"Type": "String", "Default": "ferrule-", "AllowedPattern": "^[a-zA-Z0-9-_]{0,20}$", "Description": "Prefix of function and role names"}));
+    for (name, decl) in function_parameters() {
+        parameters.insert(name, decl);
+    }
     parameters.insert("RuleNamePrefix".into(), json!({"Type": "String", "Default": "", "AllowedPattern": "^[a-zA-Z0-9-_]{0,40}$", "Description": "Prefix of Config rule names (empty: the managed rule's name)"}));
-    parameters.insert("LogRetentionDays".into(), json!({"Type": "Number", "Default": 90, "AllowedValues": [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], "Description": "Days to keep function logs"}));
-    parameters.insert("LogKmsKeyArn".into(), json!({"Type": "String", "Default": "", "Description": "KMS key ARN to encrypt the function log groups (empty: CloudWatch Logs default encryption)"}));
     parameters.insert("AssumeRoleArns".into(), json!({"Type": "CommaDelimitedList", "Default": "", "Description": "Roles the functions may assume for cross-account evaluation (empty: none; functions get no sts:AssumeRole)"}));
-    parameters.insert("PermissionsBoundary".into(), json!({"Type": "String", "Default": "", "Description": "Managed policy ARN set as the permissions boundary of every function role (the pipeline passes its StackRoleBoundary); empty: none"}));
-    conditions.insert(
-        "HasPermissionsBoundary".into(),
-        json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "PermissionsBoundary"}, ""]}]}),
-    );
-    conditions.insert(
-        "HasLogKmsKey".into(),
-        json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "LogKmsKeyArn"}, ""]}]}),
-    );
+    for (name, expr) in function_conditions() {
+        conditions.insert(name, expr);
+    }
     conditions.insert(
         "HasAssumeRoleArns".into(),
         json!({"Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", {"Ref": "AssumeRoleArns"}]}, ""]}]}),
@@ -62,117 +60,44 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
     for rule in rules {
         let spec = rule.spec();
         let c = camel(spec.name);
-        let mut input = Map::new();
-        let mut required = Vec::new();
-        for p in spec.parameters {
-            let pname = format!("{c}{}", camel(p.name));
-            let mut decl = json!({
-                "Type": "String",
-                "Default": p.default.unwrap_or(""),
-                "Description": format!("{} {}: {} ({}{})", spec.name, p.name, p.description, p.kind.expected(), if p.required { ", required: the rule is not deployed while empty" } else { ", optional: empty means not checked" }),
-            });
-            if let ParamKind::Choice(words) = p.kind {
-                let mut allowed: Vec<&str> = vec![""];
-                allowed.extend(words.iter().copied());
-                decl["AllowedValues"] = json!(allowed);
-            }
-            parameters.insert(pname.clone(), decl);
-            input.insert(p.name.to_string(), json!({"Ref": pname}));
-            if p.required {
-                required.push(json!({"Fn::Not": [{"Fn::Equals": [{"Ref": pname}, ""]}]}));
-            }
-        }
-        let condition = match required.len() {
-            0 => None,
-            1 => {
-                conditions.insert(format!("Deploy{c}"), required.remove(0));
-                Some(format!("Deploy{c}"))
-            }
-            _ => {
-                conditions.insert(format!("Deploy{c}"), json!({"Fn::And": required}));
-                Some(format!("Deploy{c}"))
-            }
-        };
-        let function_name = json!({"Fn::Sub": format!("${{NamePrefix}}{}", spec.name)});
-        let log_group_name =
-            json!({"Fn::Sub": format!("/aws/lambda/${{NamePrefix}}{}", spec.name)});
+        let RuleInputs {
+            parameters: rule_params,
+            input,
+            condition,
+        } = rule_inputs(*rule);
+        parameters.extend(rule_params);
+        let condition = condition.map(|(name, expr)| {
+            conditions.insert(name.clone(), expr);
+            name
+        });
 
-        let mut statements = vec![
+        let statements = vec![
             json!({"Sid": "WriteOwnLogs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": {"Fn::GetAtt": [format!("{c}LogGroup"), "Arn"]}}),
             json!({"Sid": "ConfigRule", "Effect": "Allow", "Action": rule.all_permissions(), "Resource": "*"}),
+            json!({"Fn::If": ["HasAssumeRoleArns", {"Sid": "CrossAccount", "Effect": "Allow", "Action": ["sts:AssumeRole"], "Resource": {"Ref": "AssumeRoleArns"}}, {"Ref": "AWS::NoValue"}]}),
         ];
-        statements.push(json!({"Fn::If": ["HasAssumeRoleArns", {"Sid": "CrossAccount", "Effect": "Allow", "Action": ["sts:AssumeRole"], "Resource": {"Ref": "AssumeRoleArns"}}, {"Ref": "AWS::NoValue"}]}));
-
-        let mut res = vec![
-            (
-                format!("{c}ExecutionRole"),
-                json!({
-                    "Type": "AWS::IAM::Role",
-                    "Metadata": {"checkov": {"skip": [skip("CKV_AWS_111", "config:PutEvaluations and the Config/IAM read actions support no resource-level permissions; the actions are exactly the rule's own")]}},
-                    "Properties": {
-                        "Description": format!("ferrule rule function {} (least privilege)", spec.name),
-                        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
-                        "PermissionsBoundary": {"Fn::If": ["HasPermissionsBoundary", {"Ref": "PermissionsBoundary"}, {"Ref": "AWS::NoValue"}]},
-                        "Policies": [{"PolicyName": "rule", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
-                    }
-                }),
-            ),
-            (
-                format!("{c}LogGroup"),
-                json!({
-                    "Type": "AWS::Logs::LogGroup",
-                    "DeletionPolicy": "Delete",
-                    "UpdateReplacePolicy": "Delete",
-                    "Metadata": {"checkov": {"skip": [skip("CKV_AWS_158", "KMS encryption is the LogKmsKeyArn parameter's choice; CloudWatch Logs encrypts at rest by default")]}},
-                    "Properties": {
-                        "LogGroupName": log_group_name,
-                        "RetentionInDays": {"Ref": "LogRetentionDays"},
-                        "KmsKeyId": {"Fn::If": ["HasLogKmsKey", {"Ref": "LogKmsKeyArn"}, {"Ref": "AWS::NoValue"}]}
-                    }
-                }),
-            ),
-            (
-                format!("{c}Function"),
-                json!({
-                    "Type": "AWS::Lambda::Function",
-                    "Metadata": {"checkov": {"skip": [
-                        skip("CKV_AWS_115", "AWS Config paces invocations per rule; reserved concurrency would take from the account pool for no gain"),
-                        skip("CKV_AWS_116", "AWS Config re-invokes a rule whose invocation failed, and the function fails whenever an evaluation was not delivered; a DLQ would hold nothing to replay"),
-                        skip("CKV_AWS_117", "the function only calls AWS APIs; a VPC would add NAT or endpoints and cold-start latency"),
-                        skip("CKV_AWS_173", "the function has no environment variables")
-                    ]}},
-                    "Properties": {
-                        "FunctionName": function_name,
-                        "Description": spec.description,
-                        "Runtime": "provided.al2023",
-                        "Architectures": ["arm64"],
-                        "Handler": "bootstrap",
-                        "Code": {"S3Bucket": {"Ref": "CodeBucket"}, "S3Key": {"Fn::Sub": format!("${{CodeKeyPrefix}}{}.zip", spec.name)}},
-                        "MemorySize": spec.memory_mb,
-                        "Timeout": spec.timeout_seconds,
-                        "Role": {"Fn::GetAtt": [format!("{c}ExecutionRole"), "Arn"]},
-                        "LoggingConfig": {"LogFormat": "JSON", "ApplicationLogLevel": "INFO", "SystemLogLevel": "WARN", "LogGroup": {"Ref": format!("{c}LogGroup")}},
-                        "TracingConfig": {"Mode": "PassThrough"}
-                    }
-                }),
-            ),
-            (
-                format!("{c}Permission"),
-                json!({
-                    "Type": "AWS::Lambda::Permission",
-                    "Properties": {
-                        "FunctionName": {"Fn::GetAtt": [format!("{c}Function"), "Arn"]},
-                        "Action": "lambda:InvokeFunction",
-                        "Principal": "config.amazonaws.com",
-                        "SourceAccount": {"Ref": "AWS::AccountId"},
-                        // Rules of this account and region only. Not the rule's own ARN:
-                        // the rule depends on this permission, and its ARN carries an id
-                        // Config generates.
-                        "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:config-rule/*"}
-                    }
-                }),
-            ),
-        ];
+        let role = FunctionRole {
+            statements,
+            path: None,
+            skips: vec![skip("CKV_AWS_111", "config:PutEvaluations and the Config/IAM read actions support no resource-level permissions; the actions are exactly the rule's own")],
+        };
+        let mut res = function_resources(*rule, role);
+        res.push((
+            format!("{c}Permission"),
+            json!({
+                "Type": "AWS::Lambda::Permission",
+                "Properties": {
+                    "FunctionName": {"Fn::GetAtt": [format!("{c}Function"), "Arn"]},
+                    "Action": "lambda:InvokeFunction",
+                    "Principal": "config.amazonaws.com",
+                    "SourceAccount": {"Ref": "AWS::AccountId"},
+                    // Rules of this account and region only. Not the rule's own ARN:
+                    // the rule depends on this permission, and its ARN carries an id
+                    // Config generates.
+                    "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:config-rule/*"}
+                }
+            }),
+        ));
         let props = config_rule_properties(
             *rule,
             json!({"Fn::Sub": format!("${{RuleNamePrefix}}{}", spec.name)}),
@@ -203,6 +128,180 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
     t.insert("Resources".into(), Value::Object(resources));
     t.insert("Outputs".into(), Value::Object(outputs));
     Value::Object(t)
+}
+
+/// The template parameters [`function_resources`] uses.
+pub fn function_parameters() -> Vec<(String, Value)> {
+    vec![
+        (
+            "CodeBucket".into(),
+            json!({"Type": "String", "Description": "S3 bucket holding the function packages (<CodeKeyPrefix><rule-name>.zip)", "MinLength": 3}),
+        ),
+        (
+            "CodeKeyPrefix".into(),
+            json!({"Type": "String", "Default": "ferrule/", "Description": "Key prefix of the function packages in CodeBucket"}),
+        ),
+        (
+            "NamePrefix".into(),
+            json!({"Type": "String", "Default": "ferrule-", "AllowedPattern": "^[a-zA-Z0-9-_]{0,20}$", "Description": "Prefix of function and role names"}),
+        ),
+        (
+            "LogRetentionDays".into(),
+            json!({"Type": "Number", "Default": 90, "AllowedValues": [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], "Description": "Days to keep function logs"}),
+        ),
+        (
+            "LogKmsKeyArn".into(),
+            json!({"Type": "String", "Default": "", "Description": "KMS key ARN to encrypt the function log groups (empty: CloudWatch Logs default encryption)"}),
+        ),
+        (
+            "PermissionsBoundary".into(),
+            json!({"Type": "String", "Default": "", "Description": "Managed policy ARN set as the permissions boundary of every function role (the pipeline passes its StackRoleBoundary); empty: none"}),
+        ),
+    ]
+}
+
+/// The conditions [`function_resources`] uses.
+pub fn function_conditions() -> Vec<(String, Value)> {
+    vec![
+        (
+            "HasPermissionsBoundary".into(),
+            json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "PermissionsBoundary"}, ""]}]}),
+        ),
+        (
+            "HasLogKmsKey".into(),
+            json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "LogKmsKeyArn"}, ""]}]}),
+        ),
+    ]
+}
+
+/// A rule's template parameters (one per rule parameter, named `<Rule><Param>`, with
+/// the RuleSpec default), its InputParameters (each a `Ref` to its template parameter)
+/// and, when it has required parameters, the condition that deploys it only once they
+/// are given (`Deploy<Rule>`). The one place every template that carries rule
+/// parameters declares them.
+pub struct RuleInputs {
+    /// Template parameters: name and declaration.
+    pub parameters: Vec<(String, Value)>,
+    /// InputParameters: parameter name → `{"Ref": template parameter}`.
+    pub input: Map<String, Value>,
+    /// The condition's name and expression, for a rule with required parameters.
+    pub condition: Option<(String, Value)>,
+}
+
+/// The [`RuleInputs`] of `rule`.
+pub fn rule_inputs(rule: &dyn Rule) -> RuleInputs {
+    let spec = rule.spec();
+    let c = camel(spec.name);
+    let mut parameters = Vec::new();
+    let mut input = Map::new();
+    let mut required = Vec::new();
+    for p in spec.parameters {
+        let pname = format!("{c}{}", camel(p.name));
+        let mut decl = json!({
+            "Type": "String",
+            "Default": p.default.unwrap_or(""),
+            "Description": format!("{} {}: {} ({}{})", spec.name, p.name, p.description, p.kind.expected(), if p.required { ", required: the rule is not deployed while empty" } else { ", optional: empty means not checked" }),
+        });
+        if let ParamKind::Choice(words) = p.kind {
+            let mut allowed: Vec<&str> = vec![""];
+            allowed.extend(words.iter().copied());
+            decl["AllowedValues"] = json!(allowed);
+        }
+        parameters.push((pname.clone(), decl));
+        input.insert(p.name.to_string(), json!({"Ref": pname}));
+        if p.required {
+            required.push(json!({"Fn::Not": [{"Fn::Equals": [{"Ref": pname}, ""]}]}));
+        }
+    }
+    let condition = match required.len() {
+        0 => None,
+        1 => Some((format!("Deploy{c}"), required.remove(0))),
+        _ => Some((format!("Deploy{c}"), json!({"Fn::And": required}))),
+    };
+    RuleInputs {
+        parameters,
+        input,
+        condition,
+    }
+}
+
+/// What a rule function's role may do, and where it lives.
+pub struct FunctionRole {
+    /// The statements of its one inline policy.
+    pub statements: Vec<Value>,
+    /// Its IAM path (`/` when `None`).
+    pub path: Option<Value>,
+    /// checkov skips, each with its reason.
+    pub skips: Vec<Value>,
+}
+
+/// A rule's role (`<Rule>ExecutionRole`), log group (`<Rule>LogGroup`) and function
+/// (`<Rule>Function`): provided.al2023 on arm64, code from `CodeBucket`/`CodeKeyPrefix`,
+/// memory and timeout from the RuleSpec, JSON logs. The template declares the
+/// parameters they use (`CodeBucket`, `CodeKeyPrefix`, `NamePrefix`, `LogRetentionDays`,
+/// `LogKmsKeyArn`, `PermissionsBoundary`) and the conditions `HasLogKmsKey` and
+/// `HasPermissionsBoundary`. Shared by the rules template and the organization's
+/// central functions.
+pub fn function_resources(rule: &dyn Rule, role: FunctionRole) -> Vec<(String, Value)> {
+    let spec = rule.spec();
+    let c = camel(spec.name);
+    let function_name = json!({"Fn::Sub": format!("${{NamePrefix}}{}", spec.name)});
+    let log_group_name = json!({"Fn::Sub": format!("/aws/lambda/${{NamePrefix}}{}", spec.name)});
+    let mut role_props = json!({
+        "Description": format!("ferrule rule function {} (least privilege)", spec.name),
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+        "PermissionsBoundary": {"Fn::If": ["HasPermissionsBoundary", {"Ref": "PermissionsBoundary"}, {"Ref": "AWS::NoValue"}]},
+        "Policies": [{"PolicyName": "rule", "PolicyDocument": {"Version": "2012-10-17", "Statement": role.statements}}]
+    });
+    if let Some(path) = role.path {
+        role_props["Path"] = path;
+    }
+    let mut role_resource = json!({"Type": "AWS::IAM::Role", "Properties": role_props});
+    if !role.skips.is_empty() {
+        role_resource["Metadata"] = json!({"checkov": {"skip": role.skips}});
+    }
+    vec![
+        (format!("{c}ExecutionRole"), role_resource),
+        (
+            format!("{c}LogGroup"),
+            json!({
+                "Type": "AWS::Logs::LogGroup",
+                "DeletionPolicy": "Delete",
+                "UpdateReplacePolicy": "Delete",
+                "Metadata": {"checkov": {"skip": [skip("CKV_AWS_158", "KMS encryption is the LogKmsKeyArn parameter's choice; CloudWatch Logs encrypts at rest by default")]}},
+                "Properties": {
+                    "LogGroupName": log_group_name,
+                    "RetentionInDays": {"Ref": "LogRetentionDays"},
+                    "KmsKeyId": {"Fn::If": ["HasLogKmsKey", {"Ref": "LogKmsKeyArn"}, {"Ref": "AWS::NoValue"}]}
+                }
+            }),
+        ),
+        (
+            format!("{c}Function"),
+            json!({
+                "Type": "AWS::Lambda::Function",
+                "Metadata": {"checkov": {"skip": [
+                    skip("CKV_AWS_115", "AWS Config paces invocations per rule; reserved concurrency would take from the account pool for no gain"),
+                    skip("CKV_AWS_116", "AWS Config re-invokes a rule whose invocation failed, and the function fails whenever an evaluation was not delivered; a DLQ would hold nothing to replay"),
+                    skip("CKV_AWS_117", "the function only calls AWS APIs; a VPC would add NAT or endpoints and cold-start latency"),
+                    skip("CKV_AWS_173", "the function has no environment variables")
+                ]}},
+                "Properties": {
+                    "FunctionName": function_name,
+                    "Description": spec.description,
+                    "Runtime": "provided.al2023",
+                    "Architectures": ["arm64"],
+                    "Handler": "bootstrap",
+                    "Code": {"S3Bucket": {"Ref": "CodeBucket"}, "S3Key": {"Fn::Sub": format!("${{CodeKeyPrefix}}{}.zip", spec.name)}},
+                    "MemorySize": spec.memory_mb,
+                    "Timeout": spec.timeout_seconds,
+                    "Role": {"Fn::GetAtt": [format!("{c}ExecutionRole"), "Arn"]},
+                    "LoggingConfig": {"LogFormat": "JSON", "ApplicationLogLevel": "INFO", "SystemLogLevel": "WARN", "LogGroup": {"Ref": format!("{c}LogGroup")}},
+                    "TracingConfig": {"Mode": "PassThrough"}
+                }
+            }),
+        ),
+    ]
 }
 
 /// The properties of a rule's `AWS::Config::ConfigRule` (a custom Lambda rule): its

@@ -12,6 +12,55 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+/// A CloudFormation template from YAML text as JSON, with the short-form tags (`!Ref`,
+/// `!GetAtt`, `!Sub` ...) turned into their long form (`{"Ref": ...}`, `{"Fn::GetAtt":
+/// [...]}`).
+pub fn template_json(text: &str) -> Result<Value, serde_yaml::Error> {
+    serde_yaml::from_str(text).map(yaml_to_json)
+}
+
+fn yaml_to_json(v: serde_yaml::Value) -> Value {
+    use serde_yaml::Value as Y;
+    match v {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => serde_json::to_value(n).expect("a YAML number is a JSON number"),
+        Y::String(s) => Value::String(s),
+        Y::Sequence(s) => Value::Array(s.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().map(str::to_string).unwrap_or_else(|| {
+                            serde_yaml::to_string(&k)
+                                .unwrap_or_default()
+                                .trim()
+                                .to_string()
+                        }),
+                        yaml_to_json(v),
+                    )
+                })
+                .collect(),
+        ),
+        Y::Tagged(t) => {
+            let tag = t.tag.to_string();
+            let name = tag.trim_start_matches('!');
+            let key = if name == "Ref" || name == "Condition" {
+                name.to_string()
+            } else {
+                format!("Fn::{name}")
+            };
+            let mut inner = yaml_to_json(t.value);
+            if name == "GetAtt" {
+                if let Value::String(s) = &inner {
+                    inner = json!(s.splitn(2, '.').collect::<Vec<_>>());
+                }
+            }
+            json!({ key: inner })
+        }
+    }
+}
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use ferrule_tests::{root, tool};
+use ferrule_tests::{root, template_json, tool};
 use serde_json::{json, Value};
 
 const TEMPLATES: [&str; 4] = [
@@ -19,50 +19,9 @@ fn path(name: &str) -> PathBuf {
     root().join("cloudformation").join(name)
 }
 
-/// YAML → JSON, with CloudFormation's short-form tags (`!Ref`, `!GetAtt` ...) turned
-/// into their long form.
-fn to_json(v: serde_yaml::Value) -> Value {
-    use serde_yaml::Value as Y;
-    match v {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => serde_json::to_value(n).unwrap(),
-        Y::String(s) => Value::String(s),
-        Y::Sequence(s) => Value::Array(s.into_iter().map(to_json).collect()),
-        Y::Mapping(m) => Value::Object(
-            m.into_iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().map(str::to_string).unwrap_or_else(|| {
-                            serde_yaml::to_string(&k).unwrap().trim().to_string()
-                        }),
-                        to_json(v),
-                    )
-                })
-                .collect(),
-        ),
-        Y::Tagged(t) => {
-            let tag = t.tag.to_string();
-            let name = tag.trim_start_matches('!');
-            let key = if name == "Ref" || name == "Condition" {
-                name.to_string()
-            } else {
-                format!("Fn::{name}")
-            };
-            let mut inner = to_json(t.value);
-            if name == "GetAtt" {
-                if let Value::String(s) = &inner {
-                    inner = json!(s.splitn(2, '.').collect::<Vec<_>>());
-                }
-            }
-            json!({ key: inner })
-        }
-    }
-}
-
 fn load(name: &str) -> Value {
     let text = std::fs::read_to_string(path(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    to_json(serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}")))
+    template_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn resources<'a>(t: &'a Value, kind: &str) -> Vec<(&'a String, &'a Value)> {
