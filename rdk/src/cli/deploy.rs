@@ -27,9 +27,22 @@ pub struct Args {
     /// Stack `<prefix>-rules`; functions, roles and log groups named `<prefix>-<rule>`.
     #[arg(long, default_value = "ferrule")]
     pub stack_prefix: String,
-    /// An existing S3 bucket in the region for the function packages.
+    /// An existing S3 bucket in the region for the function packages (not needed with
+    /// --rules-only, unless the template is over 51,200 bytes).
     #[arg(long)]
-    pub code_bucket: String,
+    pub code_bucket: Option<String>,
+    /// An organization's central account: the functions, roles, log groups and the
+    /// policies admitting AWS Config from the member accounts (stack `<prefix>-functions`;
+    /// give `--parameter-overrides MemberAccountIds=...`).
+    #[arg(long, conflicts_with = "rules_only")]
+    pub functions_only: bool,
+    /// A member account: its Config rules calling the central account's functions (give
+    /// `--parameter-overrides FunctionArnPrefix=arn:aws:lambda:REGION:ACCOUNT:function:ferrule-`).
+    #[arg(long)]
+    pub rules_only: bool,
+    /// Values of the template's own parameters, `Key=Value` (put it last).
+    #[arg(long, num_args = 1.., value_name = "KEY=VALUE")]
+    pub parameter_overrides: Vec<String>,
     /// Key prefix of the packages in the bucket.
     #[arg(long, default_value = "ferrule/")]
     pub code_key_prefix: String,
@@ -61,7 +74,25 @@ pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliErro
         Some(p) => crate::scan::read_parameters_file(p)?,
         None => Default::default(),
     };
+    let mut parameter_overrides = std::collections::BTreeMap::new();
+    for o in &args.parameter_overrides {
+        let Some((k, v)) = o.split_once('=') else {
+            return Err(CliError::input(format!(
+                "--parameter-overrides {o}: give Key=Value, like MemberAccountIds=111122223333,444455556666"
+            )));
+        };
+        parameter_overrides.insert(k.to_string(), v.to_string());
+    }
+    let kind = if args.functions_only {
+        crate::deploy::StackKind::FunctionsOnly
+    } else if args.rules_only {
+        crate::deploy::StackKind::RulesOnly
+    } else {
+        crate::deploy::StackKind::Rules
+    };
     let report = crate::deploy::deploy(crate::deploy::DeployOptions {
+        kind,
+        parameter_overrides,
         rules,
         region: args.region,
         profile: args.profile,

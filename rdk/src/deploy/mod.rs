@@ -39,6 +39,54 @@ pub const TEMPLATE_BODY_MAX: usize = 51_200;
 /// The most rule names one `StartConfigRulesEvaluation` call takes.
 pub const START_EVALUATION_MAX: usize = 25;
 
+/// Which template `rdk deploy` deploys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StackKind {
+    /// Functions, roles, log groups and Config rules in this account (stack
+    /// `<prefix>-rules`): `rdk create-rule-template`.
+    Rules,
+    /// The central account's functions for an organization (stack `<prefix>-functions`):
+    /// `rdk create-rule-template --organization --functions-only`.
+    FunctionsOnly,
+    /// One account's Config rules calling a central account's functions (stack
+    /// `<prefix>-rules`): `rdk create-rule-template --rules-only`. Nothing to build.
+    RulesOnly,
+}
+
+impl StackKind {
+    /// The stack's name.
+    pub fn stack_name(self, prefix: &str) -> String {
+        match self {
+            StackKind::FunctionsOnly => format!("{prefix}-functions"),
+            StackKind::Rules | StackKind::RulesOnly => stack_name(prefix),
+        }
+    }
+
+    /// Whether the template holds functions (so packages are built and uploaded).
+    pub fn has_functions(self) -> bool {
+        self != StackKind::RulesOnly
+    }
+
+    /// The template for `rules`, each function naming its package.
+    pub fn template(
+        self,
+        rules: &[&'static dyn Rule],
+        packages: &[package::Package],
+        prefix: &str,
+    ) -> Result<Value, CliError> {
+        let mut template = match self {
+            StackKind::Rules => crate::template::rules_template(rules),
+            StackKind::FunctionsOnly => {
+                crate::template::organization::functions_template(rules).map_err(CliError::input)?
+            }
+            StackKind::RulesOnly => crate::template::organization::rules_only_template(rules)
+                .map_err(CliError::input)?,
+        };
+        name_packages(&mut template, packages, prefix);
+        Ok(template)
+    }
+}
+
 /// What `rdk deploy` deploys, and where.
 pub struct DeployOptions {
     /// The rules.
@@ -49,8 +97,14 @@ pub struct DeployOptions {
     pub profile: Option<String>,
     /// Stack `<prefix>-rules`; functions and roles named `<prefix>-<rule>`.
     pub stack_prefix: String,
-    /// The bucket for packages (and the template, when it is over 51,200 bytes).
-    pub code_bucket: String,
+    /// Which stack: the rules with their functions, or one half of an organization.
+    pub kind: StackKind,
+    /// The bucket for packages (and the template, when it is over 51,200 bytes); not
+    /// needed for [`StackKind::RulesOnly`] with a template under 51,200 bytes.
+    pub code_bucket: Option<String>,
+    /// Values of the template's own parameters (`MemberAccountIds`,
+    /// `FunctionArnPrefix`, `LogRetentionDays`, ...).
+    pub parameter_overrides: BTreeMap<String, String>,
     /// The key prefix in the bucket.
     pub code_key_prefix: String,
     /// Prefix of the Config rule names.
@@ -409,6 +463,12 @@ pub fn packaged_template(
     prefix: &str,
 ) -> Value {
     let mut template = crate::template::rules_template(rules);
+    name_packages(&mut template, packages, prefix);
+    template
+}
+
+/// Sets each function's `S3Key` to its package's content-hash key.
+fn name_packages(template: &mut Value, packages: &[package::Package], prefix: &str) {
     for p in packages {
         if let Some(code) = template.pointer_mut(&format!(
             "/Resources/{}Function/Properties/Code",
@@ -417,7 +477,6 @@ pub fn packaged_template(
             code["S3Key"] = Value::String(p.key(prefix));
         }
     }
-    template
 }
 
 /// What [`upload_new`] found and did.
@@ -517,12 +576,25 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
             "no rules to deploy: choose them with --all, --rules or --rulesets",
         ));
     }
-    let stack_name = stack_name(&opts.stack_prefix);
+    let stack_name = opts.kind.stack_name(&opts.stack_prefix);
     let names: Vec<&'static str> = opts.rules.iter().map(|r| r.spec().name).collect();
     let (values, missing) = rule_parameters(&opts.rules, &opts.parameters)?;
 
+    let bucket = match (&opts.code_bucket, opts.kind.has_functions()) {
+        (Some(b), _) => Some(b.clone()),
+        (None, false) => None,
+        (None, true) => {
+            return Err(CliError::input(
+                "--code-bucket is required: an existing S3 bucket in the deploy region for the function packages (aws s3 mb s3://NAME)",
+            ))
+        }
+    };
     // Packages first: a build error should not leave anything half-deployed.
-    let (packages, built) = collect_packages(opts.packages.as_deref(), &names)?;
+    let (packages, built) = if opts.kind.has_functions() {
+        collect_packages(opts.packages.as_deref(), &names)?
+    } else {
+        (Vec::new(), Vec::new())
+    };
 
     let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await;
     let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
@@ -530,12 +602,18 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
     })?;
     let s3 = s3_client(&sdk);
     let cfn = aws_sdk_cloudformation::Client::new(&sdk);
-    upload::check_bucket(&s3, &opts.code_bucket).await?;
+    if let Some(b) = &bucket {
+        upload::check_bucket(&s3, b).await?;
+    }
 
     // The template, with each function's package named by its hash.
-    let template = packaged_template(&opts.rules, &packages, &opts.code_key_prefix);
+    let template = opts
+        .kind
+        .template(&opts.rules, &packages, &opts.code_key_prefix)?;
     let mut given = BTreeMap::new();
-    given.insert("CodeBucket".to_string(), opts.code_bucket.clone());
+    if let Some(b) = &bucket {
+        given.insert("CodeBucket".to_string(), b.clone());
+    }
     given.insert("CodeKeyPrefix".to_string(), opts.code_key_prefix.clone());
     given.insert("NamePrefix".to_string(), format!("{}-", opts.stack_prefix));
     given.insert("RuleNamePrefix".to_string(), opts.rule_name_prefix.clone());
@@ -548,6 +626,24 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
             given.insert(format!("{}{}", camel(spec.name), camel(p)), v.clone());
         }
     }
+    let declared = |k: &str| template.pointer(&format!("/Parameters/{k}")).is_some();
+    for (k, v) in &opts.parameter_overrides {
+        if !declared(k) {
+            let mut names: Vec<&String> = template
+                .get("Parameters")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().collect())
+                .unwrap_or_default();
+            names.sort();
+            return Err(CliError::input(format!(
+                "--parameter-overrides {k}={v}: the template of {stack_name} has no parameter {k}; its parameters are: {}",
+                names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        given.insert(k.clone(), v.clone());
+    }
+    // Only the parameters this template declares (the organization halves have fewer).
+    given.retain(|k, _| declared(k));
     let effective = effective_parameters(&template, &given);
     // Only what differs from a default is passed, so the stack's parameters read as the
     // deploy's choices.
@@ -621,14 +717,10 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
         warnings: Vec::new(),
         cost: None,
     };
-    let uploads = upload_new(
-        &s3,
-        &opts.code_bucket,
-        &opts.code_key_prefix,
-        &packages,
-        opts.dry_run,
-    )
-    .await?;
+    let uploads = match &bucket {
+        Some(b) => upload_new(&s3, b, &opts.code_key_prefix, &packages, opts.dry_run).await?,
+        None => Uploads::default(),
+    };
     report.uploaded = uploads.uploaded;
     report.unchanged = uploads.unchanged;
     report.bytes_uploaded = uploads.bytes;
@@ -642,28 +734,30 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
         let body = serde_json::to_string(&template).map_err(|e| CliError::failed(e.to_string()))?;
         let source = if body.len() <= TEMPLATE_BODY_MAX {
             stack::TemplateSource::Body(body)
-        } else {
+        } else if let Some(code_bucket) = &bucket {
             let key = format!(
                 "{}templates/{}.json",
                 opts.code_key_prefix,
                 package::sha256_hex(body.as_bytes())
             );
-            if !upload::exists(&s3, &opts.code_bucket, &key).await? {
+            if !upload::exists(&s3, code_bucket, &key).await? {
                 upload::put(
                     &s3,
-                    &opts.code_bucket,
+                    code_bucket,
                     &key,
                     body.into_bytes(),
                     "application/json",
                 )
                 .await?;
             }
-            let url = format!(
-                "https://{}.s3.{region}.amazonaws.com/{key}",
-                opts.code_bucket
-            );
+            let url = format!("https://{}.s3.{region}.amazonaws.com/{key}", code_bucket);
             report.template = url.clone();
             stack::TemplateSource::Url(url)
+        } else {
+            return Err(CliError::input(format!(
+                "the template of {stack_name} is {} bytes, over CloudFormation's {TEMPLATE_BODY_MAX} for a template body; pass --code-bucket to send it through S3",
+                body.len()
+            )));
         };
         eprintln!("rdk: creating a change set for {stack_name}");
         match stack::create_change_set(&cfn, &stack_name, creating, &source, &passed).await? {
