@@ -9,6 +9,8 @@
 //! to changes *and* oversized changes and are scoped by resource type; periodic rules run
 //! at their maximum frequency). Rule parameters become template parameters whose defaults
 //! are the RuleSpec defaults; a rule with a required parameter left empty is not deployed.
+//! A rule with a remediation also gets its remediation configuration and the role its
+//! runbook assumes, off unless `RemediationMode` says otherwise ([`crate::remediation`]).
 
 use serde_json::{json, Map, Value};
 
@@ -58,6 +60,7 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
         "HasAssumeRoleArns".into(),
         json!({"Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", {"Ref": "AssumeRoleArns"}]}, ""]}]}),
     );
+    crate::remediation::add_parameters(rules, &mut parameters, &mut conditions);
 
     for rule in rules {
         let spec = rule.spec();
@@ -186,6 +189,13 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
             }
             resources.insert(id, body);
         }
+        // The remediation, if the rule has one: conditional on its own (RemediationMode).
+        resources.extend(crate::remediation::resources(
+            *rule,
+            &c,
+            condition.as_deref(),
+            &mut conditions,
+        ));
         let mut out = json!({"Description": format!("{} function", spec.name), "Value": {"Fn::GetAtt": [format!("{c}Function"), "Arn"]}});
         if let Some(cond) = &condition {
             out["Condition"] = json!(cond);
