@@ -164,6 +164,41 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// What a remediation does when the template's `RemediationMode` is `automatic`.
+fn remediation_mode(m: &rules_lib::Remediation) -> &'static str {
+    if m.automatic {
+        "automatic"
+    } else {
+        "manual"
+    }
+}
+
+/// A rule's remediation in `rdk rules --format json`: the document, its mode under
+/// `RemediationMode=automatic`, its parameters and the actions its role gets.
+fn remediation_json(m: &'static rules_lib::Remediation) -> Value {
+    let parameters: serde_json::Map<String, Value> = m
+        .parameters
+        .iter()
+        .map(|p| {
+            let v = match p.value {
+                rules_lib::ParamValue::ResourceId => {
+                    json!({"resourceValue": rules_lib::remediation::RESOURCE_ID})
+                }
+                rules_lib::ParamValue::Static(v) => json!({"staticValue": v}),
+                rules_lib::ParamValue::AssumeRole => json!({"assumeRole": true}),
+            };
+            (p.name.to_string(), v)
+        })
+        .collect();
+    json!({
+        "document": m.document,
+        "mode": remediation_mode(m),
+        "parameters": parameters,
+        "actions": m.sorted_actions(),
+        "source": m.source,
+    })
+}
+
 /// `rdk rules`: the catalog.
 pub fn list_rules(format: Format, out: &mut dyn Write) -> std::io::Result<()> {
     match format {
@@ -183,6 +218,7 @@ pub fn list_rules(format: Format, out: &mut dyn Write) -> std::io::Result<()> {
                             "name": p.name, "type": p.kind.name(), "required": p.required,
                             "default": p.default, "description": p.description,
                         })).collect::<Vec<_>>(),
+                        "remediation": s.remediation.map(remediation_json),
                     })
                 })
                 .collect();
@@ -195,9 +231,28 @@ pub fn list_rules(format: Format, out: &mut dyn Write) -> std::io::Result<()> {
                     Some(f) => format!("{} ({})", s.trigger.as_str(), f.as_str()),
                     None => s.trigger.as_str().to_string(),
                 };
-                writeln!(out, "{}  [{}, {}]", s.name, trigger, s.severity.as_str())?;
+                let flag = if s.remediation.is_some() {
+                    ", remediates"
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "{}  [{}, {}{flag}]",
+                    s.name,
+                    trigger,
+                    s.severity.as_str()
+                )?;
                 writeln!(out, "    {}", s.description)?;
                 writeln!(out, "    resource types: {}", s.resource_types.join(", "))?;
+                if let Some(m) = s.remediation {
+                    writeln!(
+                        out,
+                        "    remediation: {} ({} when RemediationMode is automatic)",
+                        m.document,
+                        remediation_mode(m)
+                    )?;
+                }
                 if s.parameters.is_empty() {
                     writeln!(out, "    parameters: none")?;
                 }

@@ -15,6 +15,7 @@ pub mod fixtures;
 pub mod input;
 pub mod local_config;
 pub mod logs;
+pub mod remediation;
 pub mod samples;
 pub mod scan;
 pub mod status;

@@ -13,6 +13,9 @@
 //! The per-rule pieces ([`rule_inputs`], [`function_resources`], [`config_rule_properties`])
 //! are the one place every template writes them: the rules template, conformance packs and
 //! the organization templates ([`organization`]).
+//!
+//! A rule with a remediation also gets its remediation configuration and the role its
+//! runbook assumes, off unless `RemediationMode` says otherwise ([`crate::remediation`]).
 
 use serde_json::{json, Map, Value};
 
@@ -56,6 +59,7 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
         "HasAssumeRoleArns".into(),
         json!({"Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", {"Ref": "AssumeRoleArns"}]}, ""]}]}),
     );
+    crate::remediation::add_parameters(rules, &mut parameters, &mut conditions);
 
     for rule in rules {
         let spec = rule.spec();
@@ -111,6 +115,13 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
             }
             resources.insert(id, body);
         }
+        // The remediation, if the rule has one: conditional on its own (RemediationMode).
+        resources.extend(crate::remediation::resources(
+            *rule,
+            &c,
+            condition.as_deref(),
+            &mut conditions,
+        ));
         let mut out = json!({"Description": format!("{} function", spec.name), "Value": {"Fn::GetAtt": [format!("{c}Function"), "Arn"]}});
         if let Some(cond) = &condition {
             out["Condition"] = json!(cond);

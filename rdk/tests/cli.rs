@@ -201,6 +201,61 @@ fn rules_lists_the_catalog_in_text_and_json() {
 }
 
 #[test]
+fn rules_shows_which_rules_remediate_with_their_document_and_mode() {
+    let out = rdk(&["rules", "--format", "json"]);
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = v.as_array().unwrap();
+    let remediating: Vec<&serde_json::Value> = rules
+        .iter()
+        .filter(|r| r["remediation"].is_object())
+        .collect();
+    assert!(remediating.len() >= 10, "{}", remediating.len());
+    // Rules without one say so with null, not by leaving the field out.
+    let volumes = rules
+        .iter()
+        .find(|r| r["name"] == "encrypted-volumes")
+        .unwrap();
+    assert!(volumes["remediation"].is_null(), "{volumes}");
+    let ssh = rules
+        .iter()
+        .find(|r| r["name"] == "restricted-ssh")
+        .unwrap();
+    let m = &ssh["remediation"];
+    assert_eq!(m["document"], "AWS-DisableIncomingSSHOnPort22");
+    assert_eq!(m["mode"], "manual", "cutting SSH access waits for a person");
+    assert_eq!(
+        m["parameters"]["SecurityGroupIds"]["resourceValue"],
+        "RESOURCE_ID"
+    );
+    assert_eq!(m["parameters"]["AutomationAssumeRole"]["assumeRole"], true);
+    assert_eq!(
+        m["actions"],
+        serde_json::json!([
+            "ec2:DescribeSecurityGroups",
+            "ec2:RevokeSecurityGroupIngress"
+        ])
+    );
+    let rotation = rules
+        .iter()
+        .find(|r| r["name"] == "cmk-backing-key-rotation-enabled")
+        .unwrap();
+    assert_eq!(rotation["remediation"]["mode"], "automatic");
+    let text = String::from_utf8_lossy(&rdk(&["rules"]).stdout).into_owned();
+    assert!(
+        text.contains("restricted-ssh  [change+periodic (TwentyFour_Hours), high, remediates]"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "    remediation: AWS-DisableIncomingSSHOnPort22 (manual when RemediationMode is automatic)"
+    ));
+    assert!(text.contains("encrypted-volumes  [change, "));
+    assert!(!text
+        .lines()
+        .any(|l| l.starts_with("encrypted-volumes ") && l.contains("remediates")));
+}
+
+#[test]
 fn local_config_serves_items_to_the_sdk() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

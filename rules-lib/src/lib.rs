@@ -35,6 +35,7 @@ pub mod network;
 pub mod params;
 pub mod policy;
 pub mod preventive;
+pub mod remediation;
 pub mod retry;
 pub mod rule;
 pub mod rules;
@@ -48,6 +49,7 @@ pub use evaluation::{Compliance, Evaluation, Verdict};
 pub use event::{Event, InvokingEvent};
 pub use item::{ConfigurationItem, Timestamp};
 pub use params::{ParamKind, ParamSpec, Params};
+pub use remediation::{ParamValue, Remediation, RemediationParam};
 pub use rule::{Frequency, ItemRule, Rule, RuleKind, RuleSpec, Severity, Trigger};
 
 /// Writes the `main` of a rule's Lambda function.

@@ -18,6 +18,7 @@ use crate::evaluation::{Evaluation, Verdict};
 use crate::iam_api::IamApi;
 use crate::item::{ConfigurationItem, Timestamp};
 use crate::params::{ParamSpec, Params};
+use crate::remediation::Remediation;
 use crate::views::ViewError;
 
 /// What invokes a rule; a schedule always has its frequency.
@@ -187,6 +188,10 @@ pub struct RuleSpec {
     /// Config records. A rule whose types are not translated yet is judged after deploy
     /// only, and `rdk check` lists it as not evaluated rather than guess.
     pub preventive: bool,
+    /// What fixes a non-compliant resource, if AWS owns a runbook for it: the templates
+    /// add a remediation configuration and the role it assumes (off unless deployed with
+    /// `RemediationMode`).
+    pub remediation: Option<&'static Remediation>,
 }
 
 impl RuleSpec {
@@ -204,6 +209,7 @@ impl RuleSpec {
         memory_mb: 128,
         timeout_seconds: 60,
         preventive: true,
+        remediation: None,
     };
 
     /// The defaults of a scheduled rule (every 24 hours; 256 MB and 300 s, enough to

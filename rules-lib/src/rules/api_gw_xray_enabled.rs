@@ -3,6 +3,7 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
+use crate::remediation::{Remediation, RemediationParam};
 use crate::rule::{ItemRule, RuleSpec, Severity};
 
 use super::network_services::RestStage;
@@ -17,12 +18,31 @@ use super::network_services::RestStage;
 /// Gateway default).
 pub struct ApiGwXrayEnabled;
 
+/// The remediation: AWSConfigRemediation-EnableAPIGatewayTracing. Turns on X-Ray tracing of the REST API stage (the resource id Config records for a stage is its ARN). Automatic: tracing changes no request.
+static REMEDIATION: Remediation = Remediation {
+    document: "AWSConfigRemediation-EnableAPIGatewayTracing",
+    parameters: &[
+        RemediationParam::ASSUME_ROLE,
+        RemediationParam::resource_id("StageArn"),
+    ],
+    actions: &[
+        "ssm:StartAutomationExecution",
+        "ssm:GetAutomationExecution",
+        "config:GetResourceConfigHistory",
+        "apigateway:GET",
+        "apigateway:PATCH",
+    ],
+    automatic: true,
+    source: "https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-aws-enable-apigw-tracing.html",
+};
+
 static SPEC: RuleSpec = RuleSpec {
     name: "api-gw-xray-enabled",
     description: "REST API stages have AWS X-Ray tracing enabled.",
     resource_types: &["AWS::ApiGateway::Stage"],
     severity: Severity::Low,
     preventive: false,
+    remediation: Some(&REMEDIATION),
     ..RuleSpec::CHANGE
 };
 

@@ -3,6 +3,7 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
+use crate::remediation::{Remediation, RemediationParam};
 use crate::rule::{ItemRule, RuleSpec};
 
 use super::cloudtrail::{Trail, TRAIL};
@@ -24,10 +25,28 @@ use super::cloudtrail::{Trail, TRAIL};
 /// in; a trail with no configuration item gets no result.
 pub struct CloudTrailLogFileValidationEnabled;
 
+/// The remediation: AWSConfigRemediation-EnableCloudTrailLogFileValidation. Turns on log file validation of the trail. Automatic: it only adds digest files.
+static REMEDIATION: Remediation = Remediation {
+    document: "AWSConfigRemediation-EnableCloudTrailLogFileValidation",
+    parameters: &[
+        RemediationParam::ASSUME_ROLE,
+        RemediationParam::resource_id("TrailName"),
+    ],
+    actions: &[
+        "ssm:StartAutomationExecution",
+        "ssm:GetAutomationExecution",
+        "cloudtrail:DescribeTrails",
+        "cloudtrail:UpdateTrail",
+    ],
+    automatic: true,
+    source: "https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-aws-enable-ctrail-log-validation.html",
+};
+
 static SPEC: RuleSpec = RuleSpec {
     name: "cloud-trail-log-file-validation-enabled",
     description: "CloudTrail trails have log file validation (signed digest files) enabled.",
     resource_types: &[TRAIL],
+    remediation: Some(&REMEDIATION),
     ..RuleSpec::PERIODIC
 };
 

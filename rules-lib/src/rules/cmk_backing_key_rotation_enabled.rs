@@ -3,6 +3,7 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
+use crate::remediation::{Remediation, RemediationParam};
 use crate::rule::{ItemRule, RuleSpec};
 
 use super::kms_key::{KmsKey, KMS_KEY};
@@ -37,10 +38,28 @@ use super::kms_key::{KmsKey, KMS_KEY};
 /// kms:GetKeyRotationStatus (no KMS client) to find the status another way.
 pub struct CmkBackingKeyRotationEnabled;
 
+/// The remediation: AWSConfigRemediation-EnableKeyRotation. Turns on automatic rotation of the symmetric customer managed key. Automatic: rotation keeps old key material, so nothing that uses the key breaks.
+static REMEDIATION: Remediation = Remediation {
+    document: "AWSConfigRemediation-EnableKeyRotation",
+    parameters: &[
+        RemediationParam::ASSUME_ROLE,
+        RemediationParam::resource_id("KeyId"),
+    ],
+    actions: &[
+        "ssm:StartAutomationExecution",
+        "ssm:GetAutomationExecution",
+        "kms:EnableKeyRotation",
+        "kms:GetKeyRotationStatus",
+    ],
+    automatic: true,
+    source: "https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-aws-enable-key-rotation.html",
+};
+
 static SPEC: RuleSpec = RuleSpec {
     name: "cmk-backing-key-rotation-enabled",
     description: "Customer managed symmetric KMS keys have automatic key rotation enabled.",
     resource_types: &[KMS_KEY],
+    remediation: Some(&REMEDIATION),
     ..RuleSpec::PERIODIC
 };
 

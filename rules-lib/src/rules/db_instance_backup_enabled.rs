@@ -3,6 +3,7 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
+use crate::remediation::{Remediation, RemediationParam};
 use crate::rule::{ItemRule, RuleSpec};
 use crate::views::RdsInstance;
 
@@ -45,6 +46,24 @@ const CHECK_READ_REPLICAS: ParamSpec = ParamSpec::optional(
     "Also check read replicas",
 );
 
+/// The remediation: AWSConfigRemediation-EnableRDSInstanceBackup. Turns on automated backups kept 7 days (BackupRetentionPeriod, required by the runbook; the resource id is the DbiResourceId Config records). Automatic: the change is applied in the next maintenance window (ApplyImmediately defaults to false).
+static REMEDIATION: Remediation = Remediation {
+    document: "AWSConfigRemediation-EnableRDSInstanceBackup",
+    parameters: &[
+        RemediationParam::ASSUME_ROLE,
+        RemediationParam::resource_id("DbiResourceId"),
+        RemediationParam::fixed("BackupRetentionPeriod", "7"),
+    ],
+    actions: &[
+        "ssm:StartAutomationExecution",
+        "ssm:GetAutomationExecution",
+        "rds:DescribeDBInstances",
+        "rds:ModifyDBInstance",
+    ],
+    automatic: true,
+    source: "https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-aws-enable-rds-instance-backup.html",
+};
+
 static SPEC: RuleSpec = RuleSpec {
     name: "db-instance-backup-enabled",
     description:
@@ -56,6 +75,7 @@ static SPEC: RuleSpec = RuleSpec {
         PREFERRED_BACKUP_WINDOW,
         CHECK_READ_REPLICAS,
     ],
+    remediation: Some(&REMEDIATION),
     ..RuleSpec::CHANGE
 };
 

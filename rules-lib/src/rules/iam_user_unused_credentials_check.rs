@@ -7,6 +7,7 @@ use crate::evaluation::{Evaluation, Verdict};
 use crate::iam_api::{CredentialRow, IamApi};
 use crate::item::Timestamp;
 use crate::params::{ParamKind, ParamSpec, Params};
+use crate::remediation::{Remediation, RemediationParam};
 use crate::rule::{AccountContext, AccountRule, Rule, RuleKind, RuleSpec, Severity};
 
 use super::iam_account::{days_between, judge_report_users, older_than};
@@ -50,6 +51,30 @@ const MAX_CREDENTIAL_USAGE_AGE: ParamSpec = ParamSpec::optional(
 )
 .with_default("90");
 
+/// The remediation: AWSConfigRemediation-RevokeUnusedIAMUserCredentials. Deactivates access keys and deletes console passwords unused for 90 days (MaxCredentialUsageAge; the rule's default, keep them equal; the resource id is the user id the rule reports). Manual: it removes credentials.
+static REMEDIATION: Remediation = Remediation {
+    document: "AWSConfigRemediation-RevokeUnusedIAMUserCredentials",
+    parameters: &[
+        RemediationParam::ASSUME_ROLE,
+        RemediationParam::resource_id("IAMResourceId"),
+        RemediationParam::fixed("MaxCredentialUsageAge", "90"),
+    ],
+    actions: &[
+        "ssm:StartAutomationExecution",
+        "ssm:GetAutomationExecution",
+        "config:ListDiscoveredResources",
+        "iam:DeleteAccessKey",
+        "iam:DeleteLoginProfile",
+        "iam:GetAccessKeyLastUsed",
+        "iam:GetLoginProfile",
+        "iam:GetUser",
+        "iam:ListAccessKeys",
+        "iam:UpdateAccessKey",
+    ],
+    source: "https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-aws-revoke-iam-user.html",
+    ..Remediation::MANUAL
+};
+
 static SPEC: RuleSpec = RuleSpec {
     name: "iam-user-unused-credentials-check",
     description:
@@ -62,6 +87,7 @@ static SPEC: RuleSpec = RuleSpec {
         "iam:GetCredentialReport",
         "iam:ListUsers",
     ],
+    remediation: Some(&REMEDIATION),
     ..RuleSpec::PERIODIC
 };
 

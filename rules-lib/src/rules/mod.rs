@@ -195,4 +195,50 @@ mod catalog_tests {
             );
         }
     }
+
+    #[test]
+    fn every_remediation_maps_the_assume_role_one_resource_id_and_well_formed_actions() {
+        use crate::remediation::{ParamValue, ASSUME_ROLE_PARAMETER};
+        let with: Vec<_> = catalog()
+            .iter()
+            .filter_map(|r| r.spec().remediation.map(|m| (r.spec(), m)))
+            .collect();
+        assert!(
+            with.len() >= 10,
+            "only {} rules have a remediation",
+            with.len()
+        );
+        for (spec, m) in with {
+            assert_eq!(m.problems(), Vec::<String>::new(), "{}", spec.name);
+            assert_eq!(
+                m.parameters
+                    .iter()
+                    .filter(|p| p.name == ASSUME_ROLE_PARAMETER && p.value == ParamValue::AssumeRole)
+                    .count(),
+                1,
+                "{} does not pass the automation role",
+                spec.name
+            );
+            assert!(
+                m.parameters
+                    .iter()
+                    .filter(|p| p.value == ParamValue::ResourceId)
+                    .count()
+                    <= 1,
+                "{}",
+                spec.name
+            );
+            assert!(!m.actions.is_empty(), "{}", spec.name);
+            assert!(
+                m.actions
+                    .iter()
+                    .all(|a| crate::remediation::well_formed_action(a)),
+                "{}: {:?}",
+                spec.name,
+                m.actions
+            );
+            // RESOURCE_ID is one resource's id: the rule judges one resource type.
+            assert_eq!(spec.resource_types.len(), 1, "{}", spec.name);
+        }
+    }
 }

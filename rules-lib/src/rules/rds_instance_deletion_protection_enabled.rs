@@ -3,6 +3,7 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
+use crate::remediation::{Remediation, RemediationParam};
 use crate::rule::{ItemRule, RuleSpec};
 use crate::views::RdsInstance;
 
@@ -18,11 +19,29 @@ use crate::views::RdsInstance;
 /// judges clusters.
 pub struct RdsInstanceDeletionProtectionEnabled;
 
+/// The remediation: AWSConfigRemediation-EnableRDSInstanceDeletionProtection. Turns on deletion protection. Automatic: it only refuses deletes until turned off.
+static REMEDIATION: Remediation = Remediation {
+    document: "AWSConfigRemediation-EnableRDSInstanceDeletionProtection",
+    parameters: &[
+        RemediationParam::ASSUME_ROLE,
+        RemediationParam::resource_id("DbInstanceResourceId"),
+    ],
+    actions: &[
+        "ssm:StartAutomationExecution",
+        "ssm:GetAutomationExecution",
+        "rds:DescribeDBInstances",
+        "rds:ModifyDBInstance",
+    ],
+    automatic: true,
+    source: "https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-aws-enable-rds-instance-deletion-protection.html",
+};
+
 static SPEC: RuleSpec = RuleSpec {
     name: "rds-instance-deletion-protection-enabled",
     description: "RDS DB instances have deletion protection enabled.",
     resource_types: &["AWS::RDS::DBInstance"],
     preventive: false,
+    remediation: Some(&REMEDIATION),
     ..RuleSpec::CHANGE
 };
 

@@ -3,6 +3,7 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
+use crate::remediation::{Remediation, RemediationParam};
 use crate::rule::{ItemRule, RuleSpec, Severity};
 use crate::views::RdsInstance;
 
@@ -11,11 +12,29 @@ use crate::views::RdsInstance;
 /// Documented logic: NON_COMPLIANT when `publiclyAccessible` is true.
 pub struct RdsInstancePublicAccessCheck;
 
+/// The remediation: AWSConfigRemediation-DisablePublicAccessToRDSInstance. Makes the instance not publicly accessible. Manual: clients outside the VPC lose their connection.
+static REMEDIATION: Remediation = Remediation {
+    document: "AWSConfigRemediation-DisablePublicAccessToRDSInstance",
+    parameters: &[
+        RemediationParam::ASSUME_ROLE,
+        RemediationParam::resource_id("DbInstanceResourceId"),
+    ],
+    actions: &[
+        "ssm:StartAutomationExecution",
+        "ssm:GetAutomationExecution",
+        "rds:DescribeDBInstances",
+        "rds:ModifyDBInstance",
+    ],
+    source: "https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-aws-disable-rds-instance-public-access.html",
+    ..Remediation::MANUAL
+};
+
 static SPEC: RuleSpec = RuleSpec {
     name: "rds-instance-public-access-check",
     description: "RDS DB instances are not publicly accessible.",
     resource_types: &["AWS::RDS::DBInstance"],
     severity: Severity::Critical,
+    remediation: Some(&REMEDIATION),
     ..RuleSpec::CHANGE
 };
 

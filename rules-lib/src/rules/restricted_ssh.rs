@@ -3,6 +3,7 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
+use crate::remediation::{Remediation, RemediationParam};
 use crate::rule::{Frequency, ItemRule, RuleSpec, Severity, Trigger};
 use crate::views::SecurityGroup;
 
@@ -16,6 +17,21 @@ use crate::views::SecurityGroup;
 /// cannot be shown to be closed).
 pub struct RestrictedSsh;
 
+/// The remediation: AWS-DisableIncomingSSHOnPort22. Removes the group's rules admitting TCP 22 from anywhere. Manual: it cuts SSH access that someone may rely on.
+static REMEDIATION: Remediation = Remediation {
+    document: "AWS-DisableIncomingSSHOnPort22",
+    parameters: &[
+        RemediationParam::ASSUME_ROLE,
+        RemediationParam::resource_id("SecurityGroupIds"),
+    ],
+    actions: &[
+        "ec2:DescribeSecurityGroups",
+        "ec2:RevokeSecurityGroupIngress",
+    ],
+    source: "https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/disable-incoming-ssh.html",
+    ..Remediation::MANUAL
+};
+
 static SPEC: RuleSpec = RuleSpec {
     name: "restricted-ssh",
     description: "Security groups do not admit SSH (TCP 22) from 0.0.0.0/0 or ::/0.",
@@ -26,6 +42,7 @@ static SPEC: RuleSpec = RuleSpec {
     trigger: Trigger::Both(Frequency::TwentyFourHours),
     memory_mb: 256,
     timeout_seconds: 300,
+    remediation: Some(&REMEDIATION),
     ..RuleSpec::CHANGE
 };
 

@@ -3,6 +3,7 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::{ParamKind, ParamSpec, Params};
+use crate::remediation::{Remediation, RemediationParam};
 use crate::rule::{ItemRule, RuleSpec, Severity};
 use crate::views::S3Bucket;
 
@@ -31,6 +32,35 @@ const EXCLUDED: ParamSpec = ParamSpec::optional(
     "Comma-separated list of known allowed public Amazon S3 bucket names",
 );
 
+/// The remediation: AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock, which turns
+/// on the bucket's four Block Public Access settings (its four boolean parameters default
+/// to true, exactly what this rule requires). Manual: a bucket meant to be public stops
+/// being so (list it in `excludedPublicBuckets` instead).
+///
+/// The actions are the one place this catalog departs from a runbook's reference page:
+/// the page lists the account-level `s3:GetAccountPublicAccessBlock` and
+/// `s3:PutAccountPublicAccessBlock`, but the runbook sets the bucket-level block
+/// (PutPublicAccessBlock on the bucket), which IAM authorises as
+/// `s3:PutBucketPublicAccessBlock` and reads back with `s3:GetBucketPublicAccessBlock`;
+/// AWS's own Automated Security Response solution, which ships a copy of this runbook,
+/// grants exactly those two. A role with the listed account-level actions could not run
+/// it, and would change every bucket's public access if anything else used it.
+static REMEDIATION: Remediation = Remediation {
+    document: "AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock",
+    parameters: &[
+        RemediationParam::ASSUME_ROLE,
+        RemediationParam::resource_id("BucketName"),
+    ],
+    actions: &[
+        "ssm:StartAutomationExecution",
+        "ssm:GetAutomationExecution",
+        "s3:GetBucketPublicAccessBlock",
+        "s3:PutBucketPublicAccessBlock",
+    ],
+    source: "https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-aws-block-public-s3-bucket.html",
+    ..Remediation::MANUAL
+};
+
 static SPEC: RuleSpec = RuleSpec {
     name: "s3-bucket-level-public-access-prohibited",
     description: "S3 buckets turn on every bucket-level Block Public Access setting, unless listed in excludedPublicBuckets.",
@@ -38,6 +68,7 @@ static SPEC: RuleSpec = RuleSpec {
     parameters: &[EXCLUDED],
     severity: Severity::High,
     preventive: false,
+    remediation: Some(&REMEDIATION),
     ..RuleSpec::CHANGE
 };
 

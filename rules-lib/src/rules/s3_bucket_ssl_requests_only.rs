@@ -6,6 +6,7 @@ use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
 use crate::policy::{wildcard_match, Effect};
+use crate::remediation::{Remediation, RemediationParam};
 use crate::rule::{ItemRule, RuleSpec};
 use crate::views::S3Bucket;
 
@@ -19,11 +20,31 @@ use crate::views::S3Bucket;
 /// the condition may be `Bool` or `BoolIfExists`, its value `false` as text or boolean.
 pub struct S3BucketSslRequestsOnly;
 
+/// The remediation: AWSConfigRemediation-RestrictBucketSSLRequestsOnly. Adds a statement denying requests without TLS to the bucket policy. Manual: clients still using plain HTTP stop working.
+static REMEDIATION: Remediation = Remediation {
+    document: "AWSConfigRemediation-RestrictBucketSSLRequestsOnly",
+    parameters: &[
+        RemediationParam::ASSUME_ROLE,
+        RemediationParam::resource_id("BucketName"),
+    ],
+    actions: &[
+        "ssm:StartAutomationExecution",
+        "ssm:GetAutomationExecution",
+        "s3:DeleteBucketPolicy",
+        "s3:GetBucketPolicy",
+        "s3:PutEncryptionConfiguration",
+        "s3:PutBucketPolicy",
+    ],
+    source: "https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-aws-s3-deny-http.html",
+    ..Remediation::MANUAL
+};
+
 static SPEC: RuleSpec = RuleSpec {
     name: "s3-bucket-ssl-requests-only",
     description:
         "S3 bucket policies deny requests that do not use TLS (aws:SecureTransport false).",
     resource_types: &["AWS::S3::Bucket"],
+    remediation: Some(&REMEDIATION),
     ..RuleSpec::CHANGE
 };
 

@@ -3,6 +3,7 @@
 use crate::evaluation::Verdict;
 use crate::item::ConfigurationItem;
 use crate::params::Params;
+use crate::remediation::{Remediation, RemediationParam};
 use crate::rule::{ItemRule, RuleSpec};
 use crate::views::SecurityGroup;
 
@@ -13,10 +14,29 @@ use crate::views::SecurityGroup;
 /// inbound or outbound rule. Security groups that are not default are NOT_APPLICABLE.
 pub struct VpcDefaultSecurityGroupClosed;
 
+/// The remediation: AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules. Removes every inbound and outbound rule of the default security group (after checking it is named `default`). Manual: resources still using the default group lose their traffic.
+static REMEDIATION: Remediation = Remediation {
+    document: "AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules",
+    parameters: &[
+        RemediationParam::ASSUME_ROLE,
+        RemediationParam::resource_id("GroupId"),
+    ],
+    actions: &[
+        "ssm:StartAutomationExecution",
+        "ssm:GetAutomationExecution",
+        "ec2:DescribeSecurityGroups",
+        "ec2:RevokeSecurityGroupEgress",
+        "ec2:RevokeSecurityGroupIngress",
+    ],
+    source: "https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-aws-remove-default-secg-rules.html",
+    ..Remediation::MANUAL
+};
+
 static SPEC: RuleSpec = RuleSpec {
     name: "vpc-default-security-group-closed",
     description: "The default security group of every VPC has no inbound or outbound rules.",
     resource_types: &["AWS::EC2::SecurityGroup"],
+    remediation: Some(&REMEDIATION),
     ..RuleSpec::CHANGE
 };
 
