@@ -582,3 +582,158 @@ async fn package_then_a_deploy_made_elsewhere_then_reevaluate_starts_only_the_ch
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("rdk reevaluate --save"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn functions_only_and_rules_only_deploy_the_central_and_member_halves_of_an_organization() {
+    let moto = common::moto();
+    let config = LocalConfig::default();
+    let running = config.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let config_url = running.url();
+    let s3 = s3(&moto.url).await;
+    s3.create_bucket().bucket(BUCKET).send().await.unwrap();
+    let cfn = aws_sdk_cloudformation::Client::new(&sdk(&moto.url).await);
+    let dir = TempDir::new("organization");
+    package(&dir.0, "encrypted-volumes", "1");
+    let packages = dir.0.to_str().unwrap();
+
+    // The central account: functions, no Config rule.
+    let central = json_of(&rdk(
+        &moto.url,
+        &config_url,
+        &[
+            "deploy",
+            "--functions-only",
+            "--rules",
+            "encrypted-volumes",
+            "--code-bucket",
+            BUCKET,
+            "--packages",
+            packages,
+            "--stack-prefix",
+            "org",
+            "--format",
+            "json",
+            "--parameter-overrides",
+            "MemberAccountIds=111122223333",
+            "OrganizationId=o-a1b2c3d4e5",
+        ],
+    ));
+    assert_eq!(central["stack"], "org-functions");
+    assert_eq!(names(&central["uploaded"]), ["encrypted-volumes"]);
+    let kinds: Vec<String> = changes(&central).into_iter().map(|c| c.2).collect();
+    assert!(
+        kinds.contains(&"AWS::Lambda::Function".to_string()),
+        "{kinds:?}"
+    );
+    assert!(
+        !kinds.contains(&"AWS::Config::ConfigRule".to_string()),
+        "{kinds:?}"
+    );
+    let stack = cfn
+        .describe_stacks()
+        .stack_name("org-functions")
+        .send()
+        .await
+        .unwrap();
+    let params: Vec<(String, String)> = stack.stacks()[0]
+        .parameters()
+        .iter()
+        .map(|p| {
+            (
+                p.parameter_key().unwrap().to_string(),
+                p.parameter_value().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // (moto shows a CommaDelimitedList value as a Python list: match the account only.)
+    assert!(
+        params
+            .iter()
+            .any(|(k, v)| k == "MemberAccountIds" && v.contains("111122223333")),
+        "{params:?}"
+    );
+
+    // A member account: the Config rule only, calling the central function; nothing built
+    // or uploaded, no bucket needed.
+    let member_args = |kms: &'static str| {
+        vec![
+            "deploy",
+            "--rules-only",
+            "--rules",
+            "encrypted-volumes",
+            "--stack-prefix",
+            "m",
+            "--format",
+            "json",
+            "--parameter-overrides",
+            "FunctionArnPrefix=arn:aws:lambda:us-east-1:123456789012:function:org-",
+            kms,
+        ]
+    };
+    let member = json_of(&rdk(
+        &moto.url,
+        &config_url,
+        &member_args("EncryptedVolumesKmsId="),
+    ));
+    assert_eq!(member["stack"], "m-rules");
+    assert!(names(&member["uploaded"]).is_empty() && names(&member["unchanged"]).is_empty());
+    assert_eq!(
+        changes(&member),
+        [(
+            "Add".to_string(),
+            "EncryptedVolumesConfigRule".to_string(),
+            "AWS::Config::ConfigRule".to_string()
+        )]
+    );
+    let arn = template(&cfn, "m-rules").await["Resources"]["EncryptedVolumesConfigRule"]
+        ["Properties"]["Source"]["SourceIdentifier"]
+        .to_string();
+    assert!(arn.contains("FunctionArnPrefix"), "{arn}");
+    // A parameter of the rule changes: that rule is evaluated again.
+    let again = json_of(&rdk(
+        &moto.url,
+        &config_url,
+        &member_args("EncryptedVolumesKmsId=alias/ebs"),
+    ));
+    assert_eq!(names(&again["evaluationsStarted"]), ["encrypted-volumes"]);
+    assert_eq!(
+        config.evaluations_started(),
+        [vec!["encrypted-volumes".to_string()]]
+    );
+
+    // An override the template does not declare is refused, naming the ones it does.
+    let bad = rdk(
+        &moto.url,
+        &config_url,
+        &[
+            "deploy",
+            "--rules-only",
+            "--rules",
+            "encrypted-volumes",
+            "--stack-prefix",
+            "m",
+            "--parameter-overrides",
+            "FunctionArnPrefx=x",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("no parameter FunctionArnPrefx") && err.contains("FunctionArnPrefix"),
+        "{err}"
+    );
+    // The whole-account kind needs a bucket for its packages.
+    let no_bucket = rdk(
+        &moto.url,
+        &config_url,
+        &[
+            "deploy",
+            "--rules",
+            "encrypted-volumes",
+            "--packages",
+            packages,
+        ],
+    );
+    assert_eq!(no_bucket.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_bucket.stderr).contains("--code-bucket is required"));
+}
