@@ -4,7 +4,7 @@
 //! hashes, and AWS Config asked to evaluate again the rules whose code or parameters
 //! changed.
 //!
-//! - **Packages** ([`package`]): built with cargo-lambda for Lambda arm64, only the
+//! - **Packages** ([`mod@package`]): built with cargo-lambda for Lambda arm64, only the
 //!   functions whose inputs changed, or read from `--packages DIR`. A package's S3 key is
 //!   `<CodeKeyPrefix><rule>/<sha256>.zip`; the template names each function's key, so an
 //!   unchanged package is neither uploaded nor updated.
