@@ -114,5 +114,13 @@ pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliErro
         Format::Text => report.text(),
     };
     out.write_all(text.as_bytes())
-        .map_err(|e| CliError::failed(format!("cannot write the report: {e}")))
+        .map_err(|e| CliError::failed(format!("cannot write the report: {e}")))?;
+    if report.evaluations_not_started.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::failed(format!(
+            "deployed, but AWS Config did not start evaluating {} (the warnings above say why); start them with `aws configservice start-config-rules-evaluation --config-rule-names ...`",
+            report.evaluations_not_started.join(", ")
+        )))
+    }
 }

@@ -47,10 +47,10 @@ pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliErro
             format!(
                 "{}: recorded {} in {}\n",
                 args.stack_name,
-                if state.template.is_some() {
-                    "the deployed template and parameters"
-                } else {
-                    "that the stack does not exist yet"
+                match (state.exists, state.template.is_some()) {
+                    (false, _) => "that the stack does not exist yet",
+                    (true, true) => "the deployed template and parameters",
+                    (true, false) => "the parameters (the template could not be read: every rule will count as changed)",
                 },
                 path.display()
             ),
@@ -103,5 +103,13 @@ pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliErro
             }
         }
     };
-    write(out, text)
+    write(out, text)?;
+    if report.evaluations_not_started.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::failed(format!(
+            "AWS Config did not start evaluating {} (the warnings above say why)",
+            report.evaluations_not_started.join(", ")
+        )))
+    }
 }

@@ -155,6 +155,9 @@ pub struct DeployReport {
     pub changed_rules: Vec<String>,
     /// Config rules asked to evaluate again (StartConfigRulesEvaluation).
     pub evaluations_started: Vec<String>,
+    /// Config rules AWS Config refused to start (the warnings say why); the command
+    /// exits 1 when there is one.
+    pub evaluations_not_started: Vec<String>,
     /// Rules not deployed because a required parameter is empty, with the parameter.
     pub not_deployed: Vec<String>,
     /// Things to know that did not stop the deploy.
@@ -379,20 +382,31 @@ fn code_key<'a>(template: &'a Value, rule: &str) -> Option<&'a str> {
         .and_then(Value::as_str)
 }
 
+/// Template parameters every rule of a template depends on (the organization halves):
+/// a change to one is a change to every rule.
+const SHARED_RULE_PARAMETERS: [&str; 2] = ["FunctionArnPrefix", "ExecutionRoleName"];
+
 /// The catalog rules deployed both before and after whose package (`S3Key`) or
 /// parameter values differ: the rules AWS Config should evaluate again. A rule only in
 /// `after` is new (Config evaluates it when it is created); one whose required
-/// parameter is empty after is not deployed.
+/// parameter is empty after is not deployed. `before` without a template is a stack
+/// whose template could not be read: every rule deployed after counts as changed.
 pub fn changed_rules(
-    before: (&Value, &BTreeMap<String, String>),
+    before: (Option<&Value>, &BTreeMap<String, String>),
     after: (&Value, &BTreeMap<String, String>),
 ) -> Vec<String> {
+    // What every rule of a template depends on besides its own function and parameters:
+    // where the central functions are, and the member role they assume.
+    let shared_changed = SHARED_RULE_PARAMETERS
+        .iter()
+        .any(|p| before.1.get(*p) != after.1.get(*p));
     let mut out = Vec::new();
     for rule in rules_lib::rules::catalog() {
         let spec = rule.spec();
         let c = camel(spec.name);
         let rule_in = |t: &Value| t.pointer(&format!("/Resources/{c}ConfigRule")).is_some();
-        if !rule_in(before.0) || !rule_in(after.0) {
+        // A deployed template that could not be read: every rule counts as changed.
+        if before.0.is_some_and(|t| !rule_in(t)) || !rule_in(after.0) {
             continue;
         }
         let value = |params: &BTreeMap<String, String>, p: &str| {
@@ -409,12 +423,16 @@ pub fn changed_rules(
         if !deployed_after {
             continue;
         }
-        let code_changed = code_key(before.0, spec.name) != code_key(after.0, spec.name);
+        let Some(before_template) = before.0 else {
+            out.push(spec.name.to_string());
+            continue;
+        };
+        let code_changed = code_key(before_template, spec.name) != code_key(after.0, spec.name);
         let params_changed = spec
             .parameters
             .iter()
             .any(|p| value(before.1, p.name) != value(after.1, p.name));
-        if code_changed || params_changed {
+        if code_changed || params_changed || shared_changed {
             out.push(spec.name.to_string());
         }
     }
@@ -531,41 +549,86 @@ pub async fn upload_new(
     Ok(out)
 }
 
-/// Asks AWS Config to evaluate these rules again, 25 a call. A refused call is a
-/// warning naming its rules and the fix, not an error: the deploy itself succeeded.
+/// What [`start_evaluations`] achieved.
+#[derive(Debug, Default)]
+pub struct Started {
+    /// Config rules whose evaluation started.
+    pub started: Vec<String>,
+    /// Config rules AWS Config would not start.
+    pub not_started: Vec<String>,
+    /// Why, with the fix.
+    pub warnings: Vec<String>,
+}
+
+/// The wait between `StartConfigRulesEvaluation` calls: AWS Config refuses more than
+/// one a minute (LimitExceededException), which the SDK's few quick retries do not
+/// outlast.
+pub const START_EVALUATION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(61);
+
+/// How often a call refused with LimitExceededException (one a minute, or an evaluation
+/// of the rule still running) is tried, a minute apart.
+const START_EVALUATION_ATTEMPTS: u32 = 5;
+
+/// Asks AWS Config to evaluate these rules again, 25 a call and a minute apart, a call
+/// refused with LimitExceededException tried again a minute later (five tries in all).
+/// What is still refused is returned with the reason and the fix: the caller reports it
+/// and fails.
 pub async fn start_evaluations(
     config: &aws_sdk_config::Client,
     config_rule_names: &[String],
-) -> (Vec<String>, Vec<String>) {
-    let mut started = Vec::new();
-    let mut warnings = Vec::new();
-    for chunk in config_rule_names.chunks(START_EVALUATION_MAX) {
-        match config
-            .start_config_rules_evaluation()
-            .set_config_rule_names(Some(chunk.to_vec()))
-            .send()
-            .await
-        {
-            Ok(_) => started.extend(chunk.iter().cloned()),
-            Err(e) => {
-                let detail = e
-                    .as_service_error()
-                    .map(|s| {
-                        format!(
-                            "{}: {}",
-                            aws_sdk_config::error::ProvideErrorMetadata::code(s).unwrap_or("error"),
-                            aws_sdk_config::error::ProvideErrorMetadata::message(s).unwrap_or("")
-                        )
-                    })
-                    .unwrap_or_else(|| stack::aws_smithy_error_chain(&e));
-                warnings.push(format!(
-                    "StartConfigRulesEvaluation for {} failed ({detail}); their results stay as they are until the next change or period: run `aws configservice start-config-rules-evaluation --config-rule-names ...` (needs config:StartConfigRulesEvaluation)",
-                    chunk.join(", ")
-                ));
+) -> Started {
+    let mut out = Started::default();
+    for (n, chunk) in config_rule_names.chunks(START_EVALUATION_MAX).enumerate() {
+        if n > 0 {
+            eprintln!(
+                "rdk: waiting a minute before the next StartConfigRulesEvaluation (AWS Config takes one a minute)"
+            );
+            tokio::time::sleep(START_EVALUATION_INTERVAL).await;
+        }
+        let mut attempt = 1;
+        loop {
+            let sent = config
+                .start_config_rules_evaluation()
+                .set_config_rule_names(Some(chunk.to_vec()))
+                .send()
+                .await;
+            let e = match sent {
+                Ok(_) => {
+                    out.started.extend(chunk.iter().cloned());
+                    break;
+                }
+                Err(e) => e,
+            };
+            let code = e
+                .as_service_error()
+                .and_then(|s| aws_sdk_config::error::ProvideErrorMetadata::code(s))
+                .unwrap_or("")
+                .to_string();
+            let detail = match e.as_service_error() {
+                Some(s) => format!(
+                    "{}: {}",
+                    aws_sdk_config::error::ProvideErrorMetadata::code(s).unwrap_or("error"),
+                    aws_sdk_config::error::ProvideErrorMetadata::message(s).unwrap_or("")
+                ),
+                None => stack::aws_smithy_error_chain(&e),
+            };
+            if code == "LimitExceededException" && attempt < START_EVALUATION_ATTEMPTS {
+                eprintln!(
+                    "rdk: AWS Config refused StartConfigRulesEvaluation ({detail}); trying again in a minute ({attempt}/{START_EVALUATION_ATTEMPTS})"
+                );
+                attempt += 1;
+                tokio::time::sleep(START_EVALUATION_INTERVAL).await;
+                continue;
             }
+            out.not_started.extend(chunk.iter().cloned());
+            out.warnings.push(format!(
+                "StartConfigRulesEvaluation for {} failed ({detail}); their results stay as they are until the next change or period: run `aws configservice start-config-rules-evaluation --config-rule-names ...` (needs config:StartConfigRulesEvaluation)",
+                chunk.join(", ")
+            ));
+            break;
         }
     }
-    (started, warnings)
+    out
 }
 
 /// Deploys the rules. Progress goes to stderr; the report says what happened.
@@ -662,8 +725,13 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
     if let Some(d) = &deployed {
         if d.status == "ROLLBACK_COMPLETE" {
             return Err(CliError::input(format!(
-                "stack {stack_name} is ROLLBACK_COMPLETE: its first deploy failed and it holds nothing; remove it (rdk undeploy --stack-prefix {} --force) and deploy again",
-                opts.stack_prefix
+                "stack {stack_name} is ROLLBACK_COMPLETE: its first deploy failed and it holds nothing; delete it (aws cloudformation delete-stack --stack-name {stack_name}) and deploy again"
+            )));
+        }
+        if d.status.ends_with("_FAILED") {
+            return Err(CliError::input(format!(
+                "stack {stack_name} is {}: CloudFormation could not finish its last operation; see its events (aws cloudformation describe-stack-events --stack-name {stack_name}), then continue the rollback (aws cloudformation continue-update-rollback) or delete the stack, and deploy again",
+                d.status
             )));
         }
         if d.status.ends_with("_IN_PROGRESS") && d.status != "REVIEW_IN_PROGRESS" {
@@ -678,17 +746,14 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
         .is_none_or(|d| d.status == "REVIEW_IN_PROGRESS");
 
     // Which deployed rules change: their package or a parameter.
-    let changed_rules = match deployed
-        .as_ref()
-        .and_then(|d| d.template.as_ref().map(|t| (t, &d.parameters)))
-    {
-        Some((old_template, old_params)) => changed_rules(
-            (
-                old_template,
-                &effective_parameters(old_template, old_params),
-            ),
-            (&template, &effective),
-        ),
+    let changed_rules = match deployed.as_ref().filter(|_| !creating) {
+        Some(d) => {
+            let before = match &d.template {
+                Some(t) => effective_parameters(t, &d.parameters),
+                None => d.parameters.clone(),
+            };
+            changed_rules((d.template.as_ref(), &before), (&template, &effective))
+        }
         None => Vec::new(),
     };
 
@@ -705,6 +770,7 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
         change_set: None,
         changed_rules,
         evaluations_started: Vec::new(),
+        evaluations_not_started: Vec::new(),
         not_deployed: missing
             .iter()
             .map(|(r, ps)| {
@@ -750,7 +816,14 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
                 )
                 .await?;
             }
-            let url = format!("https://{}.s3.{region}.amazonaws.com/{key}", code_bucket);
+            let url = format!(
+                "https://{code_bucket}.s3.{region}.{}/{key}",
+                if region.starts_with("cn-") {
+                    "amazonaws.com.cn"
+                } else {
+                    "amazonaws.com"
+                }
+            );
             report.template = url.clone();
             stack::TemplateSource::Url(url)
         } else {
@@ -806,14 +879,17 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
     // Evaluate again what changed, when the change was deployed.
     if report.change_set.as_ref().is_some_and(|c| c.executed) && !report.changed_rules.is_empty() {
         let config = aws_sdk_config::Client::new(&sdk);
+        // The rule names as deployed: the effective prefix (an override included).
+        let prefix = effective.get("RuleNamePrefix").cloned().unwrap_or_default();
         let config_names: Vec<String> = report
             .changed_rules
             .iter()
-            .map(|r| format!("{}{r}", opts.rule_name_prefix))
+            .map(|r| format!("{prefix}{r}"))
             .collect();
-        let (started, warnings) = start_evaluations(&config, &config_names).await;
-        report.evaluations_started = started;
-        report.warnings.extend(warnings);
+        let outcome = start_evaluations(&config, &config_names).await;
+        report.evaluations_started = outcome.started;
+        report.evaluations_not_started = outcome.not_started;
+        report.warnings.extend(outcome.warnings);
     }
     Ok(report)
 }
@@ -926,9 +1002,10 @@ pub async fn package(opts: PackageOptions) -> Result<PackageReport, CliError> {
     )
     .await?;
     let template = packaged_template(&opts.rules, &packages, &opts.code_key_prefix);
-    let text = serde_json::to_string_pretty(&template)
-        .map_err(|e| CliError::failed(e.to_string()))?
-        + "\n";
+    // Compact: the whole catalog is about half of CloudFormation's 1 MB limit this way,
+    // near it pretty-printed.
+    let text =
+        serde_json::to_string(&template).map_err(|e| CliError::failed(e.to_string()))? + "\n";
     crate::commands::write_atomically(&opts.output_template, text.as_bytes())
         .map_err(CliError::failed)?;
     Ok(PackageReport {
@@ -944,7 +1021,10 @@ pub async fn package(opts: PackageOptions) -> Result<PackageReport, CliError> {
 /// parameter values (both absent when there was no stack).
 #[derive(Debug, Default, Serialize, serde::Deserialize)]
 pub struct StackState {
-    /// The template (JSON), if the stack existed.
+    /// Whether the stack existed.
+    #[serde(default)]
+    pub exists: bool,
+    /// The template, if the stack existed and its template could be read.
     pub template: Option<Value>,
     /// The parameter values.
     pub parameters: BTreeMap<String, String>,
@@ -960,6 +1040,7 @@ pub async fn stack_state(
     let cfn = aws_sdk_cloudformation::Client::new(&sdk);
     Ok(match stack::deployed(&cfn, stack).await? {
         Some(d) => StackState {
+            exists: d.status != "REVIEW_IN_PROGRESS",
             template: d.template,
             parameters: d.parameters,
         },
@@ -975,7 +1056,9 @@ pub struct ReevaluateReport {
     pub changed_rules: Vec<String>,
     /// Config rules asked to evaluate again.
     pub evaluations_started: Vec<String>,
-    /// Refused calls.
+    /// Config rules AWS Config refused to start (the command exits 1).
+    pub evaluations_not_started: Vec<String>,
+    /// Refused calls, and a template that could not be read.
     pub warnings: Vec<String>,
 }
 
@@ -988,32 +1071,43 @@ pub async fn reevaluate(
     profile: Option<String>,
 ) -> Result<ReevaluateReport, CliError> {
     let now = stack_state(stack, region.clone(), profile.clone()).await?;
-    let (Some(old), Some(new)) = (&before.template, &now.template) else {
-        return Ok(ReevaluateReport {
-            changed_rules: Vec::new(),
-            evaluations_started: Vec::new(),
-            warnings: Vec::new(),
-        });
+    let mut report = ReevaluateReport {
+        changed_rules: Vec::new(),
+        evaluations_started: Vec::new(),
+        evaluations_not_started: Vec::new(),
+        warnings: Vec::new(),
     };
-    let changed = changed_rules(
-        (old, &effective_parameters(old, &before.parameters)),
-        (new, &effective_parameters(new, &now.parameters)),
-    );
-    let prefix = now
-        .parameters
+    // A stack created by this deploy: AWS Config evaluates new rules by itself.
+    let Some(new) = now.template.as_ref().filter(|_| before.exists) else {
+        if now.exists && now.template.is_none() {
+            report.warnings.push(format!(
+                "{stack}: its template could not be read (JSON, or YAML without short-form tags), so no rule is known to have changed"
+            ));
+        }
+        return Ok(report);
+    };
+    let old_params = match &before.template {
+        Some(t) => effective_parameters(t, &before.parameters),
+        None => before.parameters.clone(),
+    };
+    let new_params = effective_parameters(new, &now.parameters);
+    report.changed_rules =
+        changed_rules((before.template.as_ref(), &old_params), (new, &new_params));
+    let prefix = new_params
         .get("RuleNamePrefix")
         .cloned()
         .unwrap_or_default();
-    let names: Vec<String> = changed.iter().map(|r| format!("{prefix}{r}")).collect();
-    let (started, warnings) = if names.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
+    let names: Vec<String> = report
+        .changed_rules
+        .iter()
+        .map(|r| format!("{prefix}{r}"))
+        .collect();
+    if !names.is_empty() {
         let sdk = crate::commands::sdk_config(region, profile).await;
-        start_evaluations(&aws_sdk_config::Client::new(&sdk), &names).await
-    };
-    Ok(ReevaluateReport {
-        changed_rules: changed,
-        evaluations_started: started,
-        warnings,
-    })
+        let outcome = start_evaluations(&aws_sdk_config::Client::new(&sdk), &names).await;
+        report.evaluations_started = outcome.started;
+        report.evaluations_not_started = outcome.not_started;
+        report.warnings = outcome.warnings;
+    }
+    Ok(report)
 }

@@ -38,7 +38,7 @@ impl Package {
         }
         Ok(Self {
             rule,
-            sha256: sha256_hex(&bytes),
+            sha256: content_sha256(&bytes),
             bytes,
         })
     }
@@ -47,6 +47,90 @@ impl Package {
     pub fn key(&self, prefix: &str) -> String {
         format!("{prefix}{}/{}.zip", self.rule, self.sha256)
     }
+}
+
+/// The SHA-256 of what a zip holds, not of the zip: the files' names and contents, so
+/// the same `bootstrap` zipped again (cargo-lambda stores the file's time) keeps its S3
+/// key. Anything that is not a zip this reads (stored or deflated entries) is hashed
+/// whole.
+pub fn content_sha256(zip: &[u8]) -> String {
+    match zip_entries(zip) {
+        Some(mut entries) => {
+            entries.sort();
+            let mut h = Sha256::new();
+            for (name, content) in entries {
+                h.update((name.len() as u64).to_le_bytes());
+                h.update(&name);
+                h.update((content.len() as u64).to_le_bytes());
+                h.update(&content);
+            }
+            h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        }
+        None => sha256_hex(zip),
+    }
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<usize> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?) as usize)
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<usize> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?) as usize)
+}
+
+/// The (name, content) of every file in a zip, through its central directory; None when
+/// the bytes are not a zip of stored or deflated files (or claim more than 1 GiB).
+fn zip_entries(zip: &[u8]) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
+    use std::io::Read;
+    const END: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
+    let from = zip.len().saturating_sub(22 + 65_535);
+    let end = (from..zip.len().saturating_sub(21))
+        .rev()
+        .find(|&i| zip[i..i + 4] == END)?;
+    let count = u16_at(zip, end + 10)?;
+    let mut at = u32_at(zip, end + 16)?;
+    let mut out = Vec::with_capacity(count);
+    let mut total = 0usize;
+    for _ in 0..count {
+        if zip.get(at..at + 4)? != [0x50, 0x4b, 0x01, 0x02] {
+            return None;
+        }
+        let method = u16_at(zip, at + 10)?;
+        let compressed = u32_at(zip, at + 20)?;
+        let size = u32_at(zip, at + 24)?;
+        let name_len = u16_at(zip, at + 28)?;
+        let extra_len = u16_at(zip, at + 30)?;
+        let comment_len = u16_at(zip, at + 32)?;
+        let local = u32_at(zip, at + 42)?;
+        let name = zip.get(at + 46..at + 46 + name_len)?.to_vec();
+        at += 46 + name_len + extra_len + comment_len;
+        if zip.get(local..local + 4)? != [0x50, 0x4b, 0x03, 0x04] {
+            return None;
+        }
+        let data = local + 30 + u16_at(zip, local + 26)? + u16_at(zip, local + 28)?;
+        let raw = zip.get(data..data + compressed)?;
+        total = total.checked_add(size)?;
+        if total > 1 << 30 {
+            return None;
+        }
+        let content = match method {
+            0 => raw.to_vec(),
+            8 => {
+                let mut c = Vec::with_capacity(size);
+                flate2::read::DeflateDecoder::new(raw)
+                    .take(size as u64 + 1)
+                    .read_to_end(&mut c)
+                    .ok()?;
+                c
+            }
+            _ => return None,
+        };
+        if content.len() != size {
+            return None;
+        }
+        out.push((name, content));
+    }
+    Some(out)
 }
 
 /// Lower-case hex SHA-256.
@@ -167,6 +251,9 @@ fn files_under(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Resu
 /// `functions/src/bin/<rule>.rs`; plus [`BUILD_SETTINGS`] and `toolchain` (the output
 /// of `rustc -V`). A module in `rules-lib/src/rules` that a shared module (anything but
 /// `mod.rs` and `catalog.rs`, which only declare the rules) refers to counts as shared.
+/// The compiler flags in `RUSTFLAGS`, `CARGO_ENCODED_RUSTFLAGS`, `CARGO_BUILD_RUSTFLAGS`
+/// and the checkout's `.cargo/config.toml` count too (the caller adds the cargo-lambda
+/// version to `toolchain`). Cargo configuration outside the checkout does not.
 /// So changing one rule's file rebuilds that rule (and the rules that use it), and
 /// changing the engine rebuilds them all.
 pub fn input_fingerprints(
@@ -218,6 +305,21 @@ pub fn input_fingerprints(
     }
     common.update(BUILD_SETTINGS.as_bytes());
     common.update(toolchain.as_bytes());
+    // What else changes the build: compiler flags, and cargo configuration in the checkout.
+    for var in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_BUILD_RUSTFLAGS",
+    ] {
+        common.update(var.as_bytes());
+        common.update(std::env::var(var).unwrap_or_default().as_bytes());
+    }
+    for config in [".cargo/config.toml", ".cargo/config"] {
+        if let Ok(bytes) = std::fs::read(root.join(config)) {
+            common.update(config.as_bytes());
+            common.update(bytes);
+        }
+    }
     for (path, bytes) in &contents {
         let own = path.parent() == Some(rules_dir)
             && path
@@ -271,6 +373,13 @@ pub fn build(
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .ok_or_else(|| CliError::failed("rustc -V failed: rdk deploy builds the functions with the Rust toolchain; install it (rustup) or pass --packages DIR with packages built elsewhere"))?;
+    let lambda_version = cargo_lambda()
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let toolchain = format!("{toolchain}\n{lambda_version}");
     let catalog: Vec<&str> = rules_lib::rules::catalog()
         .iter()
         .map(|r| r.spec().name)
@@ -282,11 +391,19 @@ pub fn build(
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
     let built_zip = |rule: &str| root.join("target/lambda").join(rule).join("bootstrap.zip");
+    // A package counts as built from the recorded inputs only while it is the zip that
+    // build wrote (its SHA-256 is recorded beside the inputs).
+    let zip_sha = |r: &str| std::fs::read(built_zip(r)).ok().map(|b| sha256_hex(&b));
     let stale: Vec<&'static str> = rules
         .iter()
         .copied()
-        .filter(|r| state.get(*r) != now.get(r) || !built_zip(r).is_file())
+        .filter(|r| {
+            let recorded = state.get(*r).and_then(|s| s.split_once(' '));
+            recorded.map(|(inputs, _)| inputs) != now.get(r).map(String::as_str)
+                || recorded.map(|(_, zip)| zip.to_string()) != zip_sha(r)
+        })
         .collect();
+
     if !stale.is_empty() {
         eprintln!(
             "rdk: building {} of {} functions whose inputs changed ({BUILD_SETTINGS})",
@@ -319,8 +436,8 @@ pub fn build(
             )));
         }
         for r in &stale {
-            if let Some(f) = now.get(r) {
-                state.insert(r.to_string(), f.clone());
+            if let (Some(f), Some(zip)) = (now.get(r), zip_sha(r)) {
+                state.insert(r.to_string(), format!("{f} {zip}"));
             }
         }
         let bytes = serde_json::to_vec_pretty(&state).unwrap_or_default();
@@ -502,6 +619,111 @@ mod tests {
         d.write(engine, &(text + "\n// changed\n"));
         let all = prints();
         assert!(catalog.iter().all(|r| after[r] != all[r]));
+    }
+
+    /// A zip of one file, deflated, with `time` as its DOS modification time.
+    fn deflated_zip(name: &str, content: &[u8], time: u16) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(content).unwrap();
+        let packed = e.finish().unwrap();
+        let mut z = stored_zip(name, content, time);
+        // Same layout with the deflated bytes: rebuild around them.
+        let local_data = 30 + name.len();
+        let mut out = z[..local_data].to_vec();
+        out[8..10].copy_from_slice(&8u16.to_le_bytes()); // method
+        out[18..22].copy_from_slice(&(packed.len() as u32).to_le_bytes());
+        out.extend(&packed);
+        let cd_start = local_data + content.len();
+        let cd = out.len();
+        let mut central = z.split_off(cd_start);
+        central[10..12].copy_from_slice(&8u16.to_le_bytes());
+        central[20..24].copy_from_slice(&(packed.len() as u32).to_le_bytes());
+        let end = central.len() - 22;
+        central[end + 16..end + 20].copy_from_slice(&(cd as u32).to_le_bytes());
+        out.extend(central);
+        out
+    }
+
+    /// A zip of one stored file, with `time` as its DOS modification time.
+    fn stored_zip(name: &str, content: &[u8], time: u16) -> Vec<u8> {
+        let crc = {
+            let mut c = !0u32;
+            for b in content {
+                c ^= *b as u32;
+                for _ in 0..8 {
+                    c = if c & 1 == 1 {
+                        (c >> 1) ^ 0xedb8_8320
+                    } else {
+                        c >> 1
+                    };
+                }
+            }
+            !c
+        };
+        let mut z = Vec::new();
+        let head = |z: &mut Vec<u8>, sig: u32, central: bool| {
+            z.extend(sig.to_le_bytes());
+            if central {
+                z.extend(20u16.to_le_bytes());
+            }
+            z.extend(20u16.to_le_bytes()); // version needed
+            z.extend(0u16.to_le_bytes()); // flags
+            z.extend(0u16.to_le_bytes()); // stored
+            z.extend(time.to_le_bytes());
+            z.extend(0x5b21u16.to_le_bytes()); // date
+            z.extend(crc.to_le_bytes());
+            z.extend((content.len() as u32).to_le_bytes());
+            z.extend((content.len() as u32).to_le_bytes());
+            z.extend((name.len() as u16).to_le_bytes());
+            z.extend(0u16.to_le_bytes()); // extra
+        };
+        head(&mut z, 0x0403_4b50, false);
+        z.extend(name.as_bytes());
+        z.extend(content);
+        let cd = z.len();
+        head(&mut z, 0x0201_4b50, true);
+        z.extend([0u8; 12]); // comment length, disk, attributes
+        z.extend(0u32.to_le_bytes()); // local header at 0
+        z.extend(name.as_bytes());
+        let cd_len = z.len() - cd;
+        z.extend(0x0605_4b50u32.to_le_bytes());
+        z.extend([0u8; 4]);
+        z.extend(1u16.to_le_bytes());
+        z.extend(1u16.to_le_bytes());
+        z.extend((cd_len as u32).to_le_bytes());
+        z.extend((cd as u32).to_le_bytes());
+        z.extend(0u16.to_le_bytes());
+        z
+    }
+
+    #[test]
+    fn the_same_bootstrap_zipped_at_another_time_keeps_its_key_and_another_does_not() {
+        let a = stored_zip("bootstrap", b"binary v1", 0x6000);
+        let b = stored_zip("bootstrap", b"binary v1", 0x7000);
+        assert_ne!(a, b, "the zips differ in their time only");
+        assert_eq!(content_sha256(&a), content_sha256(&b));
+        assert_ne!(
+            content_sha256(&a),
+            content_sha256(&stored_zip("bootstrap", b"binary v2", 0x6000))
+        );
+        assert_ne!(
+            content_sha256(&a),
+            sha256_hex(&a),
+            "entries are hashed, not the zip"
+        );
+        // The same file deflated is the same content.
+        let d = deflated_zip("bootstrap", b"binary v1 binary v1 binary v1", 0x6000);
+        assert_eq!(
+            content_sha256(&d),
+            content_sha256(&stored_zip(
+                "bootstrap",
+                b"binary v1 binary v1 binary v1",
+                0x7000
+            ))
+        );
+        // Not a zip: the bytes themselves.
+        assert_eq!(content_sha256(b"not a zip"), sha256_hex(b"not a zip"));
     }
 
     #[test]

@@ -16,6 +16,13 @@ use crate::commands::CliError;
 /// How often stack and change-set states are polled.
 const POLL: Duration = Duration::from_secs(2);
 
+/// How far the local clock may run ahead of CloudFormation's without losing events.
+const CLOCK_SLACK_SECS: i64 = 300;
+
+/// How long to wait for the stack to show that the operation started before taking its
+/// (settled) status as the result.
+const START_GRACE: Duration = Duration::from_secs(30);
+
 /// The deployed stack as `rdk deploy` compares it.
 #[derive(Debug, Clone)]
 pub struct Deployed {
@@ -87,6 +94,16 @@ pub fn aws_smithy_error_chain(e: &dyn std::error::Error) -> String {
     out
 }
 
+/// A deployed template: JSON (what rdk deploys), or YAML in long form (`rules.yaml`,
+/// deployed by hand or by an older pipeline). None when it is neither, or YAML with
+/// short-form tags (`!Ref`), which serde_yaml does not read as plain values.
+pub fn parse_template(body: &str) -> Option<serde_json::Value> {
+    serde_json::from_str(body)
+        .ok()
+        .or_else(|| serde_yaml::from_str::<serde_json::Value>(body).ok())
+        .filter(serde_json::Value::is_object)
+}
+
 /// The stack, or None when it does not exist.
 pub async fn deployed(cfn: &Client, stack: &str) -> Result<Option<Deployed>, CliError> {
     let described = match cfn.describe_stacks().stack_name(stack).send().await {
@@ -131,7 +148,7 @@ pub async fn deployed(cfn: &Client, stack: &str) -> Result<Option<Deployed>, Cli
             .send()
             .await
             .map_err(|e| sdk_error("GetTemplate", e))?;
-        t.template_body().and_then(|b| serde_json::from_str(b).ok())
+        t.template_body().and_then(parse_template)
     };
     Ok(Some(Deployed {
         status,
@@ -334,6 +351,10 @@ async fn follow(
     since: aws_sdk_cloudformation::primitives::DateTime,
 ) -> Result<String, CliError> {
     let mut failures: Vec<String> = Vec::new();
+    // Right after Execute/Delete, DescribeStacks may still show the previous settled
+    // status: the result counts once the stack has logged an event of its own since.
+    let mut started = false;
+    let waiting_since = std::time::Instant::now();
     loop {
         // Newest first: read until an event already seen or older than the start.
         let mut fresh = Vec::new();
@@ -363,7 +384,11 @@ async fn follow(
             };
             for e in page.stack_events() {
                 let id = e.event_id().unwrap_or_default().to_string();
-                let old = e.timestamp().is_some_and(|t| t.secs() < since.secs() - 1);
+                // Seen IDs decide; the time only stops paging through a long history
+                // (with five minutes of slack for a local clock running fast).
+                let old = e
+                    .timestamp()
+                    .is_some_and(|t| t.secs() < since.secs() - CLOCK_SLACK_SECS);
                 if seen.contains(&id) || old {
                     break 'pages;
                 }
@@ -399,6 +424,11 @@ async fn follow(
                     format!("  {reason}")
                 }
             );
+            if e.logical_resource_id() == Some(stack)
+                || e.resource_type() == Some("AWS::CloudFormation::Stack")
+            {
+                started = true;
+            }
             if status.ends_with("_FAILED") && !reason.is_empty() {
                 failures.push(format!(
                     "{}: {reason}",
@@ -410,6 +440,10 @@ async fn follow(
             return Ok("DELETE_COMPLETE".into());
         }
         let now = deployed_status(cfn, stack).await?;
+        if !started && now.is_some() && waiting_since.elapsed() < START_GRACE {
+            tokio::time::sleep(POLL).await;
+            continue;
+        }
         match now.as_deref().map(settled) {
             None => return Ok("DELETE_COMPLETE".into()),
             Some(Some(true)) => return Ok(now.unwrap_or_default()),

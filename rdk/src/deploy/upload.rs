@@ -21,7 +21,7 @@ where
         None => super::stack::aws_smithy_error_chain(&e),
     };
     CliError::failed(format!(
-        "S3 {what} on bucket {bucket} failed: {detail}; check the bucket's region and the caller's s3:GetObject/s3:PutObject permissions"
+        "S3 {what} on bucket {bucket} failed: {detail}; check the bucket's region and the caller's s3:ListBucket (on the bucket), s3:GetObject and s3:PutObject permissions"
     ))
 }
 
