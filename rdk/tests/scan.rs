@@ -394,6 +394,14 @@ async fn live_scans_read_the_account_through_the_config_api() {
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["summary"]["items"], 4);
+    // One account and region: no per-account breakdown, no account on the evaluations
+    // (those are for --aggregator scans).
+    assert!(v["summary"].get("byAccountRegion").is_none());
+    assert!(v["evaluations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e.get("AccountId").is_none() && e.get("AwsRegion").is_none()));
     assert_eq!(
         v["summary"]["byRule"]["restricted-ssh"],
         json!({"compliant": 2, "nonCompliant": 2, "notApplicable": 0, "severity": "high"})

@@ -4,6 +4,11 @@
 //! as [`ApiError::Retryable`] or [`ApiError::Rejected`]; retrying with backoff is the
 //! job of [`crate::retry::Retrying`], which wraps any implementation. Paging and
 //! BatchGetResourceConfig's unprocessed keys are handled here.
+//!
+//! [`AggregatorApi`] reads every account and region through a configuration aggregator
+//! one page or one batch per call (ListAggregateDiscoveredResources,
+//! BatchGetAggregateResourceConfig), so a scan can pipeline pages into batches and keep
+//! memory flat however many accounts there are.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -31,6 +36,62 @@ pub struct ResourceKey {
     pub resource_type: String,
     /// e.g. `vol-0123`.
     pub resource_id: String,
+}
+
+/// A resource's identity in a configuration aggregator (`AggregateResourceIdentifier`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AggregateResourceKey {
+    /// `SourceAccountId`.
+    pub source_account_id: String,
+    /// `SourceRegion`.
+    pub source_region: String,
+    /// `ResourceType`.
+    pub resource_type: String,
+    /// `ResourceId`.
+    pub resource_id: String,
+    /// `ResourceName`, when the listing gave one.
+    pub resource_name: Option<String>,
+}
+
+/// One page of ListAggregateDiscoveredResources.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AggregatePage {
+    /// The page's resources.
+    pub keys: Vec<AggregateResourceKey>,
+    /// The token of the next page; `None` on the last.
+    pub next_token: Option<String>,
+}
+
+/// What one BatchGetAggregateResourceConfig call returned.
+#[derive(Debug, Clone, Default)]
+pub struct AggregateBatch {
+    /// `BaseConfigurationItems`, read (deleted resources are not returned, as by the
+    /// service).
+    pub items: Vec<ConfigurationItem>,
+    /// `UnprocessedResourceIdentifiers`: ask for these again.
+    pub unprocessed: Vec<AggregateResourceKey>,
+}
+
+/// The AWS Config operations that read a configuration aggregator, one call each: the
+/// caller pipelines pages into batches and sends unprocessed keys again with the next
+/// batch, so no call is spent on a handful of keys.
+pub trait AggregatorApi: Send + Sync {
+    /// One page (at most 100) of the resources of one type in every account and region
+    /// of `aggregator` (ListAggregateDiscoveredResources).
+    fn list_aggregate_resources_page<'a>(
+        &'a self,
+        aggregator: &'a str,
+        resource_type: &'a str,
+        next_token: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<AggregatePage, ApiError>>;
+
+    /// The items of up to 100 keys, and the keys left unprocessed
+    /// (BatchGetAggregateResourceConfig, one call).
+    fn batch_get_aggregate_resource_config<'a>(
+        &'a self,
+        aggregator: &'a str,
+        keys: &'a [AggregateResourceKey],
+    ) -> BoxFuture<'a, Result<AggregateBatch, ApiError>>;
 }
 
 /// One stored result of a rule, from GetComplianceDetailsByConfigRule.
@@ -284,8 +345,39 @@ fn base_item_from_sdk(ci: &sdk::BaseConfigurationItem) -> Result<ConfigurationIt
     from_api_value(v, "BatchGetResourceConfig")
 }
 
+fn aggregate_key_to_sdk(
+    k: &AggregateResourceKey,
+) -> Result<sdk::AggregateResourceIdentifier, ApiError> {
+    sdk::AggregateResourceIdentifier::builder()
+        .source_account_id(&k.source_account_id)
+        .source_region(&k.source_region)
+        .resource_type(sdk::ResourceType::from(k.resource_type.as_str()))
+        .resource_id(&k.resource_id)
+        .set_resource_name(k.resource_name.clone())
+        .build()
+        .map_err(|err| ApiError::Rejected {
+            operation: "BatchGetAggregateResourceConfig",
+            code: "InvalidParameterValueException".into(),
+            message: format!(
+                "resource {} {} of account {} in {} is incomplete: {err}",
+                k.resource_type, k.resource_id, k.source_account_id, k.source_region
+            ),
+        })
+}
+
+fn aggregate_key_from_sdk(r: &sdk::AggregateResourceIdentifier) -> AggregateResourceKey {
+    AggregateResourceKey {
+        source_account_id: r.source_account_id().to_string(),
+        source_region: r.source_region().to_string(),
+        resource_type: r.resource_type().as_str().to_string(),
+        resource_id: r.resource_id().to_string(),
+        resource_name: r.resource_name().map(str::to_string),
+    }
+}
+
 fn from_api_value(v: Value, operation: &'static str) -> Result<ConfigurationItem, ApiError> {
-    ConfigurationItem::from_value(&v).map_err(|e| ApiError::Rejected {
+    // Owned: the configuration text is moved into the item, not copied.
+    ConfigurationItem::from_owned(v).map_err(|e| ApiError::Rejected {
         operation,
         code: "MalformedConfigurationItem".into(),
         message: format!("the service returned an item ferrule cannot read: {e}"),
@@ -318,6 +410,72 @@ fn evaluation_from_sdk(e: &sdk::Evaluation) -> Evaluation {
         // ever not be, the re-sent evaluation is ordered now rather than dropped.
         ordering_timestamp: Timestamp::from_smithy(*e.ordering_timestamp())
             .unwrap_or_else(|_| Timestamp::now()),
+    }
+}
+
+impl AggregatorApi for SdkConfigApi {
+    fn list_aggregate_resources_page<'a>(
+        &'a self,
+        aggregator: &'a str,
+        resource_type: &'a str,
+        next_token: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<AggregatePage, ApiError>> {
+        Box::pin(async move {
+            let out = self
+                .client
+                .list_aggregate_discovered_resources()
+                .configuration_aggregator_name(aggregator)
+                .resource_type(sdk::ResourceType::from(resource_type))
+                .limit(MAX_BATCH_KEYS as i32)
+                .set_next_token(next_token.map(str::to_string))
+                .send()
+                .await
+                .map_err(|e| classify_sdk_error("ListAggregateDiscoveredResources", e))?;
+            Ok(AggregatePage {
+                keys: out
+                    .resource_identifiers()
+                    .iter()
+                    .map(aggregate_key_from_sdk)
+                    .collect(),
+                next_token: out
+                    .next_token()
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string),
+            })
+        })
+    }
+
+    fn batch_get_aggregate_resource_config<'a>(
+        &'a self,
+        aggregator: &'a str,
+        keys: &'a [AggregateResourceKey],
+    ) -> BoxFuture<'a, Result<AggregateBatch, ApiError>> {
+        Box::pin(async move {
+            let ids = keys
+                .iter()
+                .map(aggregate_key_to_sdk)
+                .collect::<Result<Vec<_>, _>>()?;
+            let out = self
+                .client
+                .batch_get_aggregate_resource_config()
+                .configuration_aggregator_name(aggregator)
+                .set_resource_identifiers(Some(ids))
+                .send()
+                .await
+                .map_err(|e| classify_sdk_error("BatchGetAggregateResourceConfig", e))?;
+            let mut items = Vec::with_capacity(out.base_configuration_items().len());
+            for ci in out.base_configuration_items() {
+                items.push(base_item_from_sdk(ci)?);
+            }
+            Ok(AggregateBatch {
+                items,
+                unprocessed: out
+                    .unprocessed_resource_identifiers()
+                    .iter()
+                    .map(aggregate_key_from_sdk)
+                    .collect(),
+            })
+        })
     }
 }
 

@@ -7,7 +7,10 @@
 
 use std::time::Duration;
 
-use crate::config_api::{BoxFuture, ComplianceRecord, ConfigApi, ResourceKey};
+use crate::config_api::{
+    AggregateBatch, AggregatePage, AggregateResourceKey, AggregatorApi, BoxFuture,
+    ComplianceRecord, ConfigApi, ResourceKey,
+};
 use crate::error::ApiError;
 use crate::evaluation::Evaluation;
 use crate::item::{ConfigurationItem, Timestamp};
@@ -135,6 +138,33 @@ impl<A: ConfigApi> Retrying<A> {
     /// The wrapped API.
     pub fn inner(&self) -> &A {
         &self.inner
+    }
+}
+
+/// Each page and each batch is retried on its own, so a throttled page costs one more
+/// call, never a listing from the start.
+impl<A: AggregatorApi> AggregatorApi for Retrying<A> {
+    fn list_aggregate_resources_page<'a>(
+        &'a self,
+        aggregator: &'a str,
+        resource_type: &'a str,
+        next_token: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<AggregatePage, ApiError>> {
+        Box::pin(self.policy.run(move || {
+            self.inner
+                .list_aggregate_resources_page(aggregator, resource_type, next_token)
+        }))
+    }
+
+    fn batch_get_aggregate_resource_config<'a>(
+        &'a self,
+        aggregator: &'a str,
+        keys: &'a [AggregateResourceKey],
+    ) -> BoxFuture<'a, Result<AggregateBatch, ApiError>> {
+        Box::pin(self.policy.run(move || {
+            self.inner
+                .batch_get_aggregate_resource_config(aggregator, keys)
+        }))
     }
 }
 

@@ -10,8 +10,10 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use serde::Serialize;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::engine::{evaluate_item, EngineError};
@@ -25,7 +27,8 @@ use crate::ParamError;
 /// evaluation until it reports, so this is the compact form of [`Evaluation`]: the
 /// resource type is the rule's own `&'static` name where it can be (it nearly always
 /// can), and the texts are boxed without spare capacity. It serializes with the same
-/// field names as [`Evaluation`], plus `ConfigRuleName`.
+/// field names as [`Evaluation`], plus `ConfigRuleName`, and `AccountId` and
+/// `AwsRegion` when the scan read several accounts and regions (an aggregator).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ScanEvaluation {
@@ -42,9 +45,49 @@ pub struct ScanEvaluation {
     pub annotation: Option<Box<str>>,
     /// `OrderingTimestamp`.
     pub ordering_timestamp: Timestamp,
+    /// The resource's account and region (`AccountId`, `AwsRegion`): set by scans that
+    /// read several accounts and regions, absent otherwise.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
     /// The rule's severity (not a PutEvaluations field; for gates and reports).
     #[serde(skip)]
     pub severity: Severity,
+}
+
+/// The account and region a resource lives in, shared by every evaluation of that
+/// account and region (a pointer per evaluation, however many there are).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin(Arc<(Box<str>, Box<str>)>);
+
+impl Origin {
+    /// An account and region.
+    pub fn new(account_id: &str, aws_region: &str) -> Self {
+        Self(Arc::new((account_id.into(), aws_region.into())))
+    }
+
+    /// The account id (`accountId` of the item).
+    pub fn account_id(&self) -> &str {
+        &self.0 .0
+    }
+
+    /// The region (`awsRegion` of the item).
+    pub fn aws_region(&self) -> &str {
+        &self.0 .1
+    }
+
+    /// Whether `account_id` and `aws_region` are this origin's.
+    pub fn is(&self, account_id: &str, aws_region: &str) -> bool {
+        self.account_id() == account_id && self.aws_region() == aws_region
+    }
+}
+
+impl Serialize for Origin {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Origin", 2)?;
+        s.serialize_field("AccountId", self.account_id())?;
+        s.serialize_field("AwsRegion", self.aws_region())?;
+        s.end()
+    }
 }
 
 impl ScanEvaluation {
@@ -65,6 +108,7 @@ impl ScanEvaluation {
             compliance_type: evaluation.compliance_type,
             annotation: evaluation.annotation.map(String::into_boxed_str),
             ordering_timestamp: evaluation.ordering_timestamp,
+            origin: None,
             severity: spec.severity,
         }
     }
@@ -148,6 +192,17 @@ impl Scanner {
     /// Judges the snapshot-level rules over the kept items. Returns the evaluations and
     /// the periodic rules that could not be judged offline.
     pub fn finish(&self, kept: &[ConfigurationItem]) -> (Vec<ScanEvaluation>, Vec<&'static str>) {
+        self.finish_for(kept, None)
+    }
+
+    /// [`Scanner::finish`] for the items of one account (and region), named even when
+    /// none of its items is of a set rule's types: an account without a trail is judged
+    /// too.
+    pub fn finish_for(
+        &self,
+        kept: &[ConfigurationItem],
+        account_id: Option<&str>,
+    ) -> (Vec<ScanEvaluation>, Vec<&'static str>) {
         let mut out = Vec::new();
         let mut not_evaluated = Vec::new();
         for (rule, params) in &self.rules {
@@ -158,7 +213,7 @@ impl Scanner {
                 RuleKind::Item(_) => continue,
                 RuleKind::Set(r) => {
                     let source = SnapshotItems(kept);
-                    match now_or_never(ItemSet::collect(&source, r.source_types(), None)) {
+                    match now_or_never(ItemSet::collect(&source, r.source_types(), account_id)) {
                         Some(Ok(set)) => r.judge(&set, params, self.at),
                         _ => {
                             not_evaluated.push(spec.name);
@@ -178,5 +233,49 @@ impl Scanner {
             );
         }
         (out, not_evaluated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evaluation(origin: Option<Origin>) -> ScanEvaluation {
+        ScanEvaluation {
+            config_rule_name: "encrypted-volumes",
+            compliance_resource_type: Cow::Borrowed("AWS::EC2::Volume"),
+            compliance_resource_id: "vol-1".into(),
+            compliance_type: Compliance::Compliant,
+            annotation: None,
+            ordering_timestamp: Timestamp::from_epoch_secs(0.0).unwrap(),
+            origin,
+            severity: Severity::Medium,
+        }
+    }
+
+    #[test]
+    fn an_origin_adds_account_id_and_aws_region_and_no_origin_adds_nothing() {
+        let with = serde_json::to_value(evaluation(Some(Origin::new("111122223333", "eu-west-1"))))
+            .unwrap();
+        assert_eq!(with["AccountId"], "111122223333");
+        assert_eq!(with["AwsRegion"], "eu-west-1");
+        assert_eq!(with["ComplianceResourceId"], "vol-1");
+        let without = serde_json::to_value(evaluation(None)).unwrap();
+        let keys: Vec<&str> = without
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "ComplianceResourceId",
+                "ComplianceResourceType",
+                "ComplianceType",
+                "ConfigRuleName",
+                "OrderingTimestamp"
+            ]
+        );
     }
 }

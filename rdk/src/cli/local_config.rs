@@ -14,11 +14,20 @@ pub struct Args {
     /// The port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 4566)]
     pub port: u16,
+    /// Serve the aggregator reads (ListAggregateDiscoveredResources,
+    /// BatchGetAggregateResourceConfig) under this configuration aggregator name;
+    /// repeat for more.
+    #[arg(long, value_name = "NAME")]
+    pub aggregator: Vec<String>,
 }
 
 /// Runs the command; the error carries its exit code.
 pub async fn run(args: Args, _out: &mut dyn std::io::Write) -> Result<(), CliError> {
-    let Args { items, port } = args;
+    let Args {
+        items,
+        port,
+        aggregator,
+    } = args;
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .with_writer(std::io::stderr)
@@ -34,6 +43,9 @@ pub async fn run(args: Args, _out: &mut dyn std::io::Write) -> Result<(), CliErr
         }
         None => crate::local_config::LocalConfig::default(),
     };
+    for name in &aggregator {
+        endpoint.add_aggregator(name);
+    }
     let running = endpoint
         .serve(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
         .await

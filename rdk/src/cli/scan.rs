@@ -1,6 +1,7 @@
 //! `rdk scan`: Scan a whole account with every applicable rule: the bundled sample
 //! account by default, AWS Config snapshot files (--snapshot), or the account itself
-//! (--live).
+//! (--live), or every account and region of an AWS Config aggregator
+//! (--live --aggregator).
 
 use std::path::PathBuf;
 
@@ -21,6 +22,10 @@ pub struct Args {
     /// Named profile for --live.
     #[arg(long, requires = "live")]
     pub profile: Option<String>,
+    /// With --live: every account and region of this AWS Config aggregator (--region is
+    /// the aggregator's region).
+    #[arg(long, requires = "live", value_name = "NAME")]
+    pub aggregator: Option<String>,
     /// Only these rules (comma-separated); default: the whole catalog.
     #[arg(long, value_delimiter = ',')]
     pub rules: Vec<String>,
@@ -48,6 +53,7 @@ pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliErro
         live,
         region,
         profile,
+        aggregator,
         rules,
         parameters_file,
         format,
@@ -56,8 +62,15 @@ pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliErro
         min_severity,
     } = args;
     use crate::scan::{scan, ScanOptions, Source};
+    if let Some(name) = &aggregator {
+        check_aggregator_name(name)?;
+    }
     let source = if live {
-        Source::Live { region, profile }
+        Source::Live {
+            region,
+            profile,
+            aggregator,
+        }
     } else if snapshot.is_empty() {
         Source::Sample
     } else {
@@ -93,6 +106,23 @@ pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliErro
         )));
     }
     Ok(())
+}
+
+/// A configuration aggregator name as AWS Config takes it: 1 to 256 of letters, digits,
+/// `_` and `-`.
+fn check_aggregator_name(name: &str) -> Result<(), CliError> {
+    let n = name.chars().count();
+    if (1..=256).contains(&n)
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    {
+        return Ok(());
+    }
+    Err(CliError::input(format!(
+        "--aggregator {:?}: not a configuration aggregator name; AWS Config names are 1 to 256 letters, digits, `_` and `-`",
+        name.chars().take(300).collect::<String>()
+    )))
 }
 
 /// What `--fail-on` can fail the scan on.

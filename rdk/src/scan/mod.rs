@@ -5,18 +5,18 @@
 //! [`rules_lib::scan::Scanner`] (the same engine path the functions use), and the
 //! evaluations are gathered into a [`report::ScanReport`].
 
+pub mod live;
 pub mod report;
 pub mod source;
 mod split;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, sync_channel};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use rules_lib::config_api::{ConfigApi, SdkConfigApi};
-use rules_lib::retry::{RetryPolicy, Retrying};
-use rules_lib::scan::{ScanEvaluation, Scanner};
+use rules_lib::scan::{Origin, ScanEvaluation, Scanner};
 use rules_lib::{rules, ConfigurationItem, Rule, Timestamp};
 use serde_json::{Map, Value};
 
@@ -32,12 +32,15 @@ pub enum Source {
     /// Snapshot/history files, item files, or directories of them.
     Snapshots(Vec<PathBuf>),
     /// The account, through the Config API (credentials and region from the
-    /// environment, `--region`, `--profile`; `AWS_ENDPOINT_URL_CONFIG_SERVICE` honoured).
+    /// environment, `--region`, `--profile`; `AWS_ENDPOINT_URL_CONFIG_SERVICE` honoured),
+    /// or with `aggregator` every account and region of that configuration aggregator.
     Live {
-        /// The region.
+        /// The region (of the aggregator, with one).
         region: Option<String>,
         /// The named profile.
         profile: Option<String>,
+        /// A configuration aggregator's name: read every account and region through it.
+        aggregator: Option<String>,
     },
 }
 
@@ -146,6 +149,24 @@ pub fn select_rules(
     Ok((out, skipped))
 }
 
+/// Items read per account and region (`accountId`, `awsRegion`).
+pub type ItemsByOrigin = BTreeMap<(String, String), usize>;
+
+/// The account and region of an item (`-` for one it does not name), shared with the
+/// previous item's when they are the same (items arrive grouped by account and region).
+fn origin_of(item: &ConfigurationItem, last: &mut Option<Origin>) -> Origin {
+    let account = item.account_id.as_deref().unwrap_or("-");
+    let region = item.region.as_deref().unwrap_or("-");
+    match last {
+        Some(o) if o.is(account, region) => o.clone(),
+        _ => {
+            let o = Origin::new(account, region);
+            *last = Some(o.clone());
+            o
+        }
+    }
+}
+
 /// Runs a scan.
 pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
     let started = Instant::now();
@@ -165,6 +186,16 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
     let scanner = Scanner::new(&selected, &opts.parameters, Timestamp::now())
         .map_err(|e| CliError::input(e.to_string()))?;
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // Across accounts and regions every evaluation says whose resource it judged, and the
+    // set rules judge each account and region on its own, as a deployed rule does.
+    let by_origin = matches!(
+        opts.source,
+        Source::Live {
+            aggregator: Some(_),
+            ..
+        }
+    );
+    let mut items_by_origin = ItemsByOrigin::new();
 
     // Every --snapshot path must exist and hold something to read: a typo in a CI
     // script exits 2 instead of passing with an empty report.
@@ -232,6 +263,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
         Vec<ConfigurationItem>,
         usize,
         FilesRead,
+        Vec<(Origin, usize)>,
     );
     let by_file = snapshot_files.len() >= workers * 4;
     let (item_tx, item_rx) = sync_channel::<Job>(workers * 4);
@@ -268,6 +300,8 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                 let mut evals = Vec::with_capacity(batch.len() * 4);
                 let mut kept = Vec::new();
                 let mut parsed = 0;
+                let mut origins: Vec<(Origin, usize)> = Vec::new();
+                let mut last_origin = None;
                 for raw in batch {
                     let item = match raw.parse() {
                         Ok(item) => item,
@@ -277,8 +311,20 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                         }
                     };
                     parsed += 1;
+                    let origin = by_origin.then(|| origin_of(&item, &mut last_origin));
+                    if let Some(o) = &origin {
+                        match origins.last_mut() {
+                            Some((last, n)) if last == o => *n += 1,
+                            _ => origins.push((o.clone(), 1)),
+                        }
+                    }
                     match scanner.evaluate(&item) {
-                        Ok(e) => evals.extend(e),
+                        Ok(mut e) => {
+                            if let Some(o) = &origin {
+                                e.iter_mut().for_each(|e| e.origin = Some(o.clone()));
+                            }
+                            evals.extend(e)
+                        }
                         Err(e) => failed.push(Skipped {
                             source: format!("{} {}", item.resource_type, item.resource_id),
                             reason: e.to_string(),
@@ -291,7 +337,10 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                     }
                 }
                 evals.shrink_to_fit();
-                if res_tx.send((evals, failed, kept, parsed, files)).is_err() {
+                if res_tx
+                    .send((evals, failed, kept, parsed, files, origins))
+                    .is_err()
+                {
                     return;
                 }
             });
@@ -340,14 +389,31 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
                     }
                 }
             }
-            Source::Live { region, profile } => {
+            Source::Live {
+                region,
+                profile,
+                aggregator,
+            } => {
                 let mut live_sink = |r: ItemResult| match r {
                     Ok(item) => sink(RawItem::ready(item)),
                     Err(k) => item_skipped.push(k),
                 };
-                if let Err(e) =
-                    live_items(&selected, region.clone(), profile.clone(), &mut live_sink)
-                {
+                let read = match aggregator {
+                    Some(name) => live::aggregator_items(
+                        &selected,
+                        region.clone(),
+                        profile.clone(),
+                        name,
+                        &mut live_sink,
+                    ),
+                    None => live::account_items(
+                        &selected,
+                        region.clone(),
+                        profile.clone(),
+                        &mut live_sink,
+                    ),
+                };
+                if let Err(e) = read {
                     producer_error = Some(e);
                 }
             }
@@ -356,7 +422,12 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
             let _ = item_tx.send(Job::Items(batch));
         }
         drop(item_tx);
-        for (evals, failed, kept_items, parsed, files) in res_rx {
+        for (evals, failed, kept_items, parsed, files, origins) in res_rx {
+            for (o, n) in origins {
+                *items_by_origin
+                    .entry((o.account_id().to_string(), o.aws_region().to_string()))
+                    .or_default() += n;
+            }
             batches.push(evals);
             skipped.extend(failed);
             kept.extend(kept_items);
@@ -390,9 +461,17 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
         .rules()
         .filter(|r| matches!(r.kind(), rules_lib::RuleKind::Set(_)))
         .count();
+    let kept_len = kept.len();
     let ((snapshot_evals, offline), mut evaluations) = std::thread::scope(|s| {
-        let finishing = s.spawn(|| scanner.finish(&kept));
-        let total = batches.iter().map(Vec::len).sum::<usize>() + (kept.len() + 2) * set_rules;
+        let (scanner, seen) = (&scanner, &items_by_origin);
+        let finishing = s.spawn(move || {
+            if by_origin {
+                finish_by_origin(scanner, kept, seen)
+            } else {
+                scanner.finish(&kept)
+            }
+        });
+        let total = batches.iter().map(Vec::len).sum::<usize>() + (kept_len + 2) * set_rules;
         let mut all = Vec::with_capacity(total);
         for batch in batches {
             all.extend(batch);
@@ -402,7 +481,6 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (finished, all)
     });
-    drop(kept);
     evaluations.extend(snapshot_evals);
     for rule in offline {
         not_evaluated.push(NotEvaluated {
@@ -427,7 +505,41 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanReport, CliError> {
             .rules()
             .map(|r| (r.spec().name, r.spec().description))
             .collect(),
+        items_by_origin,
     })
+}
+
+/// The set rules over each account and region on its own (every one items were read
+/// from, so an account without a trail is judged too), each evaluation saying whose.
+fn finish_by_origin(
+    scanner: &Scanner,
+    kept: Vec<ConfigurationItem>,
+    seen: &ItemsByOrigin,
+) -> (Vec<ScanEvaluation>, Vec<&'static str>) {
+    let mut groups: BTreeMap<(String, String), Vec<ConfigurationItem>> =
+        seen.keys().map(|k| (k.clone(), Vec::new())).collect();
+    for item in kept {
+        let key = (
+            item.account_id.clone().unwrap_or_else(|| "-".into()),
+            item.region.clone().unwrap_or_else(|| "-".into()),
+        );
+        groups.entry(key).or_default().push(item);
+    }
+    if groups.is_empty() {
+        return scanner.finish(&[]);
+    }
+    let mut all = Vec::new();
+    let mut offline = Vec::new();
+    for ((account, region), items) in groups {
+        let origin = Origin::new(&account, &region);
+        let (evals, not_judged) = scanner.finish_for(&items, Some(&account));
+        all.extend(evals.into_iter().map(|mut e| {
+            e.origin = Some(origin.clone());
+            e
+        }));
+        offline = not_judged;
+    }
+    (all, offline)
 }
 
 /// Sorts a scan's evaluations by rule, resource type and resource id, then by every other
@@ -439,6 +551,7 @@ fn sort_evaluations(evaluations: &mut [ScanEvaluation]) {
             e.config_rule_name,
             &e.compliance_resource_type,
             &e.compliance_resource_id,
+            &e.origin,
             e.compliance_type,
             &e.annotation,
             e.ordering_timestamp,
@@ -457,49 +570,6 @@ fn sort_evaluations(evaluations: &mut [ScanEvaluation]) {
         s.spawn(|| low.sort_unstable_by(cmp));
         high.sort_unstable_by(cmp);
     });
-}
-
-/// Reads the account through the Config API: ListDiscoveredResources for every type the
-/// rules need, then BatchGetResourceConfig 100 keys at a time (unprocessed keys retried).
-fn live_items(
-    selected: &[&'static dyn Rule],
-    region: Option<String>,
-    profile: Option<String>,
-    sink: &mut dyn FnMut(ItemResult),
-) -> Result<(), CliError> {
-    let handle = tokio::runtime::Handle::current();
-    let sdk = handle.block_on(crate::commands::sdk_config(region, profile));
-    let api = Retrying::new(SdkConfigApi::from_sdk_config(&sdk), RetryPolicy::default());
-    let mut types: Vec<&str> = selected
-        .iter()
-        .flat_map(|r| {
-            let spec = r.spec();
-            let mut t: Vec<&str> = if matches!(r.kind(), rules_lib::RuleKind::Item(_)) {
-                spec.resource_types.to_vec()
-            } else {
-                Vec::new()
-            };
-            t.extend(r.kept_types().iter().copied());
-            t
-        })
-        .collect();
-    types.sort_unstable();
-    types.dedup();
-    for t in types {
-        let keys = handle
-            .block_on(api.list_discovered_resources(t))
-            .map_err(|e| CliError::failed(format!("listing {t} through the AWS Config API failed: {e}; check the credentials, region and config:ListDiscoveredResources permission")))?;
-        for chunk in keys.chunks(rules_lib::config_api::MAX_BATCH_KEYS) {
-            match handle.block_on(api.batch_get_resource_config(chunk)) {
-                Ok(items) => items.into_iter().for_each(|i| sink(Ok(i))),
-                Err(e) => sink(Err(Skipped {
-                    source: format!("{} {t} resources", chunk.len()),
-                    reason: e.to_string(),
-                })),
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -538,6 +608,7 @@ mod tests {
                     },
                     annotation: (r & 32 == 0).then(|| format!("a{}", (r >> 40) % 3).into()),
                     ordering_timestamp: at,
+                    origin: None,
                     severity: Severity::Medium,
                 }
             })

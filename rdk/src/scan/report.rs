@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use rules_lib::preventive::{CheckCompliance, PropertyRef};
-use rules_lib::scan::ScanEvaluation;
+use rules_lib::scan::{Origin, ScanEvaluation};
 use rules_lib::Severity;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -39,6 +39,16 @@ pub trait Finding: Serialize {
     fn suppressed(&self) -> Option<&str> {
         None
     }
+    /// The resource's account and region (scans across accounts and regions only).
+    fn origin(&self) -> Option<&Origin> {
+        None
+    }
+    /// `<account>/<region>/` before a resource's name when it has an origin.
+    fn origin_prefix(&self) -> String {
+        self.origin()
+            .map(|o| format!("{}/{}/", o.account_id(), o.aws_region()))
+            .unwrap_or_default()
+    }
     /// Whether this evaluation fails a gate: NON_COMPLIANT, not suppressed, not advisory.
     fn is_violation(&self) -> bool {
         self.outcome() == CheckCompliance::NonCompliant
@@ -65,6 +75,9 @@ impl Finding for ScanEvaluation {
     }
     fn severity(&self) -> Severity {
         self.severity
+    }
+    fn origin(&self) -> Option<&Origin> {
+        self.origin.as_ref()
     }
 }
 
@@ -215,6 +228,9 @@ pub struct Report<F> {
     pub severities: BTreeMap<&'static str, Severity>,
     /// Description of each rule in the run.
     pub descriptions: BTreeMap<&'static str, &'static str>,
+    /// Items read per account and region, for scans across accounts and regions (an
+    /// aggregator); empty otherwise.
+    pub items_by_origin: super::ItemsByOrigin,
 }
 
 impl<F> Default for Report<F> {
@@ -229,6 +245,7 @@ impl<F> Default for Report<F> {
             seconds: 0.0,
             severities: BTreeMap::new(),
             descriptions: BTreeMap::new(),
+            items_by_origin: BTreeMap::new(),
         }
     }
 }
@@ -255,6 +272,25 @@ impl<F: Finding> Report<F> {
         let mut m: BTreeMap<&str, Counts> = BTreeMap::new();
         for e in &self.evaluations {
             m.entry(e.resource_type()).or_default().add(e.outcome());
+        }
+        m
+    }
+
+    /// Counts per account and region, with the items read there (scans across accounts
+    /// and regions; empty otherwise).
+    pub fn by_account_region(&self) -> BTreeMap<(&str, &str), (usize, Counts)> {
+        let mut m: BTreeMap<(&str, &str), (usize, Counts)> = self
+            .items_by_origin
+            .iter()
+            .map(|((a, r), n)| ((a.as_str(), r.as_str()), (*n, Counts::default())))
+            .collect();
+        for e in &self.evaluations {
+            if let Some(o) = e.origin() {
+                m.entry((o.account_id(), o.aws_region()))
+                    .or_default()
+                    .1
+                    .add(e.outcome());
+            }
         }
         m
     }
@@ -302,6 +338,22 @@ impl<F: Finding> Report<F> {
             "bytesRead": self.bytes,
             "seconds": (self.seconds * 1000.0).round() / 1000.0,
         });
+        let by_origin = self.by_account_region();
+        if !by_origin.is_empty() {
+            summary["byAccountRegion"] = by_origin
+                .iter()
+                .map(|((account, region), (items, c))| {
+                    json!({
+                        "AccountId": account,
+                        "Region": region,
+                        "Items": items,
+                        "Compliant": c.compliant,
+                        "NonCompliant": c.non_compliant,
+                        "NotApplicable": c.not_applicable,
+                    })
+                })
+                .collect();
+        }
         if self.kind == ReportKind::Check {
             summary["templates"] = json!(self.items);
             summary["insufficientData"] = json!(t.insufficient_data);
@@ -412,6 +464,21 @@ impl<F: Finding> Report<F> {
                 extra(&c)
             );
         }
+        let by_origin = self.by_account_region();
+        if !by_origin.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n{:<14} {:<16} {:>12} {:>10} {:>13} {:>14}",
+                "ACCOUNT", "REGION", "ITEMS", "COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"
+            );
+            for ((account, region), (items, c)) in &by_origin {
+                let _ = writeln!(
+                    s,
+                    "{account:<14} {region:<16} {items:>12} {:>10} {:>13} {:>14}",
+                    c.compliant, c.non_compliant, c.not_applicable
+                );
+            }
+        }
         let _ = write!(
             s,
             "\n{} {}, {} evaluations: {} compliant, {} non-compliant, {} not applicable",
@@ -470,11 +537,12 @@ impl<F: Finding> Report<F> {
                 };
                 let _ = writeln!(
                     s,
-                    "  {}[{}{}] {} {} {}: {}",
+                    "  {}[{}{}] {} {}{} {}: {}",
                     clean(&Self::where_text(e)),
                     enforcement,
                     e.severity().as_str(),
                     e.rule(),
+                    clean(&e.origin_prefix()),
                     e.resource_type(),
                     clean(e.resource_id()),
                     clean(&why)
@@ -521,7 +589,12 @@ impl<F: Finding> Report<F> {
             .iter()
             .filter(|e| e.outcome() == CheckCompliance::NonCompliant)
             .map(|e| {
-                let resource = format!("{}/{}", e.resource_type(), e.resource_id());
+                let resource = format!(
+                    "{}{}/{}",
+                    e.origin_prefix(),
+                    e.resource_type(),
+                    e.resource_id()
+                );
                 let mut locations = json!([{"logicalLocations": [{"fullyQualifiedName": resource, "name": e.resource_id(), "kind": "resource"}]}]);
                 if let Some(l) = e.location() {
                     let (line, column) = l.best();
@@ -575,8 +648,9 @@ impl<F: Finding> Report<F> {
             let _ = writeln!(s, "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">", esc(rule), evals.len());
             for e in evals {
                 let name = format!(
-                    "{}{} {}",
+                    "{}{}{} {}",
                     Self::where_text(e),
+                    e.origin_prefix(),
                     e.resource_type(),
                     e.resource_id()
                 );
@@ -642,6 +716,15 @@ impl<F: Finding> Report<F> {
         body.push_str(&bar_chart("rules", &rules));
         body.push_str("</section><section><h2>Compliance per resource type</h2>");
         body.push_str(&bar_chart("types", &types));
+        let origins: Vec<(String, Counts)> = self
+            .by_account_region()
+            .into_iter()
+            .map(|((a, r), (_, c))| (format!("{a} {r}"), c))
+            .collect();
+        if !origins.is_empty() {
+            body.push_str("</section><section><h2>Compliance per account and region</h2>");
+            body.push_str(&bar_chart("accounts", &origins));
+        }
         let location_head = if self.kind == ReportKind::Check {
             "<th>Where</th>"
         } else {
@@ -675,7 +758,7 @@ impl<F: Finding> Report<F> {
                 "<tr class=\"sev-{s}\"><td>{s}</td><td>{}</td><td>{}</td><td>{}</td>{location}<td>{}</td></tr>",
                 esc(e.rule()),
                 esc(e.resource_type()),
-                esc(e.resource_id()),
+                esc(&format!("{}{}", e.origin_prefix(), e.resource_id())),
                 esc(&why),
                 s = e.severity().as_str()
             );
@@ -800,4 +883,88 @@ pub fn esc(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rules_lib::{Compliance, Timestamp};
+    use std::borrow::Cow;
+
+    fn evaluation(id: &str, origin: Option<Origin>, c: Compliance) -> ScanEvaluation {
+        ScanEvaluation {
+            config_rule_name: "encrypted-volumes",
+            compliance_resource_type: Cow::Borrowed("AWS::EC2::Volume"),
+            compliance_resource_id: id.into(),
+            compliance_type: c,
+            annotation: Some("an annotation".into()),
+            ordering_timestamp: Timestamp::from_epoch_secs(0.0).unwrap(),
+            origin,
+            severity: Severity::Medium,
+        }
+    }
+
+    fn report(origins: bool) -> ScanReport {
+        let a = origins.then(|| Origin::new("111122223333", "eu-west-1"));
+        let b = origins.then(|| Origin::new("444455556666", "us-east-1"));
+        ScanReport {
+            evaluations: vec![
+                evaluation("vol-1", a, Compliance::NonCompliant),
+                evaluation("vol-2", b, Compliance::Compliant),
+            ],
+            items: 2,
+            items_by_origin: if origins {
+                [
+                    (("111122223333".into(), "eu-west-1".into()), 1),
+                    (("444455556666".into(), "us-east-1".into()), 1),
+                ]
+                .into()
+            } else {
+                BTreeMap::new()
+            },
+            severities: [("encrypted-volumes", Severity::Medium)].into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn every_format_names_the_account_and_region_of_a_resource_from_an_aggregator() {
+        let r = report(true);
+        for format in [
+            ScanFormat::Text,
+            ScanFormat::Json,
+            ScanFormat::Sarif,
+            ScanFormat::Junit,
+            ScanFormat::Html,
+        ] {
+            let out = r.render(format);
+            assert!(
+                out.contains("111122223333") && out.contains("eu-west-1"),
+                "{format:?}: {out}"
+            );
+        }
+        assert_eq!(
+            r.summary_json()["byAccountRegion"],
+            json!([
+                {"AccountId": "111122223333", "Region": "eu-west-1", "Items": 1,
+                 "Compliant": 0, "NonCompliant": 1, "NotApplicable": 0},
+                {"AccountId": "444455556666", "Region": "us-east-1", "Items": 1,
+                 "Compliant": 1, "NonCompliant": 0, "NotApplicable": 0},
+            ])
+        );
+        assert!(r
+            .render(ScanFormat::Text)
+            .contains("111122223333/eu-west-1/AWS::EC2::Volume vol-1"));
+    }
+
+    #[test]
+    fn a_report_of_one_account_has_no_account_breakdown() {
+        let r = report(false);
+        assert!(r.summary_json().get("byAccountRegion").is_none());
+        assert!(!r.render(ScanFormat::Text).contains("ACCOUNT"));
+        assert!(!r
+            .render(ScanFormat::Html)
+            .contains("per account and region"));
+        assert!(!r.render(ScanFormat::Json).contains("AccountId"));
+    }
 }

@@ -12,9 +12,14 @@
 //! - **Reads** are served from configuration-item files: GetResourceConfigHistory,
 //!   ListDiscoveredResources, BatchGetResourceConfig (no tags or relationships, deleted
 //!   resources left out, optional unprocessed keys) and GetComplianceDetailsByConfigRule.
+//! - **Aggregator reads** ([`aggregator`]): ListAggregateDiscoveredResources and
+//!   BatchGetAggregateResourceConfig over the same items, keyed by account, region,
+//!   type and id, for the aggregator names the endpoint is given
+//!   ([`LocalConfig::add_aggregator`], `rdk local-config --aggregator NAME`).
 //! - **Faults** can be injected for PutEvaluations: throttle the first N calls, answer
 //!   the first N with a 5xx, report every evaluation of the first N calls as
-//!   FailedEvaluations, or add latency to every call.
+//!   FailedEvaluations, or add latency to every call; and for the reads a scan makes:
+//!   throttle the next N or every Nth, leave every second key of a batch unprocessed.
 //!
 //! Result tokens: the service maps a token to the rule it was issued for. Locally, the
 //! rule name is the token up to its first `/` (`my-rule/run-1` stores under `my-rule`),
@@ -22,8 +27,8 @@
 //!
 //! Signatures are not checked (the access key id is recorded, to show which
 //! credentials a call was made with). Control endpoints for people and scripts:
-//! `GET /_local/evaluations`, `GET /_local/calls`, `PUT /_local/faults`,
-//! `POST /_local/items`.
+//! `GET /_local/evaluations`, `GET /_local/calls`, `GET /_local/call-counts`,
+//! `PUT /_local/faults`, `POST /_local/items`.
 //!
 //! Under abuse it stays bounded and answers in the protocol's shape: every error,
 //! 404, 405 and a body over [`MAX_BODY_BYTES`] included, is a JSON 1.1 error
@@ -49,6 +54,8 @@ use rules_lib::{Compliance, ConfigurationItem, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+pub mod aggregator;
+
 /// Largest request body answered; larger ones get a JSON 1.1 error (HTTP 413).
 pub const MAX_BODY_BYTES: usize = 8 << 20;
 /// Most results kept; PutEvaluations beyond it is refused with LimitExceededException.
@@ -62,7 +69,7 @@ pub const MAX_CALLS: usize = 10_000;
 /// How long a connection may wait for a complete request header.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// What to inject into PutEvaluations.
+/// What to inject into PutEvaluations and the reads a scan makes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Faults {
@@ -72,8 +79,13 @@ pub struct Faults {
     pub server_error_put: usize,
     /// Report every evaluation of the next N PutEvaluations calls as FailedEvaluations.
     pub fail_evaluations_put: usize,
-    /// In the next N BatchGetResourceConfig calls, return every second key unprocessed.
+    /// In the next N BatchGetResourceConfig and BatchGetAggregateResourceConfig calls,
+    /// return every second key unprocessed.
     pub unprocessed_batch_get: usize,
+    /// Answer the next N reads ([`READ_ACTIONS`]) with ThrottlingException.
+    pub throttle_reads: usize,
+    /// Answer every Nth read ([`READ_ACTIONS`]) with ThrottlingException (0: none).
+    pub throttle_every_read: usize,
     /// Close the connection of the next N PutEvaluations calls without answering
     /// (after reading the request, so the client cannot know whether it arrived).
     pub reset_put: usize,
@@ -117,6 +129,9 @@ pub struct CallRecord {
     pub error: Option<String>,
     /// For PutEvaluations: how many evaluations came.
     pub evaluations: usize,
+    /// For the batch reads: how many keys were asked for.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub keys: usize,
     /// For PutEvaluations: whether TestMode was set.
     pub test_mode: bool,
     /// For PutEvaluations: the result token.
@@ -125,6 +140,46 @@ pub struct CallRecord {
     /// The access key id of the signature, when signed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The reads a scan makes, which the read faults apply to.
+pub const READ_ACTIONS: [&str; 4] = [
+    "ListDiscoveredResources",
+    "BatchGetResourceConfig",
+    "ListAggregateDiscoveredResources",
+    "BatchGetAggregateResourceConfig",
+];
+
+/// Every action the endpoint answers (the call counts are kept per action).
+const ACTIONS: [&str; 11] = [
+    "PutEvaluations",
+    "GetResourceConfigHistory",
+    "ListDiscoveredResources",
+    "BatchGetResourceConfig",
+    "GetComplianceDetailsByConfigRule",
+    "DescribeComplianceByConfigRule",
+    "DescribeConfigRuleEvaluationStatus",
+    "StartConfigRulesEvaluation",
+    "ListAggregateDiscoveredResources",
+    "BatchGetAggregateResourceConfig",
+    "(unknown)",
+];
+
+/// How often one action was answered, since the endpoint started: the call log keeps
+/// only the last [`MAX_CALLS`], these count every call.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallCount {
+    /// Calls answered.
+    pub calls: u64,
+    /// Of which answered with an error.
+    pub errors: u64,
+    /// Of which answered with ThrottlingException.
+    pub throttled: u64,
 }
 
 /// What the endpoint knows of one rule's runs, as DescribeConfigRuleEvaluationStatus
@@ -150,7 +205,11 @@ struct State {
     runs: BTreeMap<String, RuleRuns>,
     started: Vec<Vec<String>>,
     calls: VecDeque<CallRecord>,
+    counts: BTreeMap<&'static str, CallCount>,
+    reads: u64,
     faults: Faults,
+    aggregators: BTreeSet<String>,
+    aggregate: aggregator::Index,
 }
 
 /// The endpoint's state; cheap to clone (shared).
@@ -181,7 +240,7 @@ impl LocalConfig {
     /// An endpoint serving `items`.
     pub fn new(items: Vec<ConfigurationItem>) -> Self {
         let s = Self::default();
-        s.lock().items = items;
+        s.add_items(items);
         s
     }
 
@@ -200,7 +259,26 @@ impl LocalConfig {
 
     /// Adds items (new captures of a resource are kept as history).
     pub fn add_items(&self, items: Vec<ConfigurationItem>) {
-        self.lock().items.extend(items);
+        let mut st = self.lock();
+        let from = st.items.len();
+        st.items.extend(items);
+        let State {
+            items, aggregate, ..
+        } = &mut *st;
+        aggregate.add(items, from);
+    }
+
+    /// Serves the aggregator reads under this configuration aggregator name (over every
+    /// item the endpoint holds); other names get NoSuchConfigurationAggregatorException.
+    pub fn add_aggregator(&self, name: &str) {
+        self.lock().aggregators.insert(name.to_string());
+    }
+
+    /// Every call answered since the endpoint started, per action (not capped like
+    /// [`LocalConfig::calls`]). Requests naming no action the endpoint serves count
+    /// under `(unknown)`.
+    pub fn call_counts(&self) -> BTreeMap<&'static str, CallCount> {
+        self.lock().counts.clone()
     }
 
     /// How many items it serves (every capture counted).
@@ -218,10 +296,14 @@ impl LocalConfig {
                 status: 0,
                 error: Some("ConnectionReset".into()),
                 evaluations: 0,
+                keys: 0,
                 test_mode: false,
                 result_token: None,
                 access_key_id: None,
             });
+            let count = st.counts.entry("PutEvaluations").or_default();
+            count.calls += 1;
+            count.errors += 1;
             true
         } else {
             false
@@ -273,6 +355,10 @@ impl LocalConfig {
             .route(
                 "/_local/calls",
                 get(|AxState(s): AxState<LocalConfig>| async move { Json(s.calls()) }),
+            )
+            .route(
+                "/_local/call-counts",
+                get(|AxState(s): AxState<LocalConfig>| async move { Json(s.call_counts()) }),
             )
             .route(
                 "/_local/faults",
@@ -525,11 +611,25 @@ async fn handle(
         status: 200,
         error: None,
         evaluations: 0,
+        keys: 0,
         test_mode: false,
         result_token: None,
         access_key_id: access_key_id(&headers),
     };
+    record.keys = match action.as_str() {
+        "BatchGetResourceConfig" => input.get("resourceKeys"),
+        "BatchGetAggregateResourceConfig" => input.get("ResourceIdentifiers"),
+        _ => None,
+    }
+    .and_then(Value::as_array)
+    .map_or(0, Vec::len);
+    let throttled = READ_ACTIONS.contains(&action.as_str()) && s.take_read_throttle();
     let result = match action.as_str() {
+        _ if throttled => Err(AwsError::new(
+            StatusCode::BAD_REQUEST,
+            "ThrottlingException",
+            "Rate exceeded",
+        )),
         "PutEvaluations" => put_evaluations(&s, &input, &mut record),
         "GetResourceConfigHistory" => get_resource_config_history(&s, &input),
         "ListDiscoveredResources" => list_discovered_resources(&s, &input),
@@ -538,6 +638,8 @@ async fn handle(
         "DescribeComplianceByConfigRule" => describe_compliance_by_rule(&s, &input),
         "DescribeConfigRuleEvaluationStatus" => describe_evaluation_status(&s, &input),
         "StartConfigRulesEvaluation" => start_evaluation(&s, &input),
+        "ListAggregateDiscoveredResources" => aggregator::list_discovered_resources(&s, &input),
+        "BatchGetAggregateResourceConfig" => aggregator::batch_get_resource_config(&s, &input),
         "" => Err(AwsError::new(
             StatusCode::BAD_REQUEST,
             "UnknownOperationException",
@@ -564,11 +666,48 @@ async fn handle(
         }
     };
     let mut st = s.lock();
+    let name = ACTIONS
+        .iter()
+        .find(|a| **a == record.action)
+        .copied()
+        .unwrap_or("(unknown)");
+    let count = st.counts.entry(name).or_default();
+    count.calls += 1;
+    if let Some(code) = &record.error {
+        count.errors += 1;
+        if code == "ThrottlingException" {
+            count.throttled += 1;
+        }
+    }
     if st.calls.len() == MAX_CALLS {
         st.calls.pop_front();
     }
     st.calls.push_back(record);
     response
+}
+
+impl LocalConfig {
+    /// Uses up one injected read throttle, if one is due.
+    fn take_read_throttle(&self) -> bool {
+        let mut st = self.lock();
+        st.reads += 1;
+        if st.faults.throttle_reads > 0 {
+            st.faults.throttle_reads -= 1;
+            return true;
+        }
+        let every = st.faults.throttle_every_read as u64;
+        every > 0 && st.reads % every == 0
+    }
+
+    /// Uses up one injected unprocessed-keys batch, if any is left.
+    fn take_unprocessed(&self) -> bool {
+        let mut st = self.lock();
+        let split = st.faults.unprocessed_batch_get > 0;
+        if split {
+            st.faults.unprocessed_batch_get -= 1;
+        }
+        split
+    }
 }
 
 fn str_field<'a>(input: &'a Value, name: &str) -> Option<&'a str> {
@@ -909,11 +1048,8 @@ fn batch_get_resource_config(s: &LocalConfig, input: &Value) -> Result<Value, Aw
             keys.len()
         )));
     }
-    let mut st = s.lock();
-    let split = st.faults.unprocessed_batch_get > 0;
-    if split {
-        st.faults.unprocessed_batch_get -= 1;
-    }
+    let split = s.take_unprocessed();
+    let st = s.lock();
     let latest = latest_items(&st.items);
     let mut found = Vec::new();
     let mut unprocessed = Vec::new();
@@ -932,21 +1068,27 @@ fn batch_get_resource_config(s: &LocalConfig, input: &Value) -> Result<Value, Aw
             .iter()
             .find(|i| i.resource_type == rt && i.resource_id == id && i.is_evaluable())
         {
-            let mut v = item.to_api_json();
-            if let Some(o) = v.as_object_mut() {
-                for k in [
-                    "tags",
-                    "relationships",
-                    "relatedEvents",
-                    "configurationItemMD5Hash",
-                ] {
-                    o.remove(k);
-                }
-            }
-            found.push(v);
+            found.push(base_item_json(item));
         }
     }
     Ok(json!({"baseConfigurationItems": found, "unprocessedResourceKeys": unprocessed}))
+}
+
+/// An item as the batch reads return it (`BaseConfigurationItem`): no tags,
+/// relationships, related events or MD5 hash.
+fn base_item_json(item: &ConfigurationItem) -> Value {
+    let mut v = item.to_api_json();
+    if let Some(o) = v.as_object_mut() {
+        for k in [
+            "tags",
+            "relationships",
+            "relatedEvents",
+            "configurationItemMD5Hash",
+        ] {
+            o.remove(k);
+        }
+    }
+    v
 }
 
 fn get_compliance_details(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
