@@ -352,6 +352,27 @@ pub fn config_rule_properties(
     props
 }
 
+/// The rule choice a command takes: `--all`, `--rules`, `--rulesets` (see [`select`]).
+#[derive(Debug, Clone, clap::Args)]
+pub struct RuleSelection {
+    /// Every rule of the catalog.
+    #[arg(long)]
+    pub all: bool,
+    /// These rules (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub rules: Vec<String>,
+    /// Rules of these sets (comma-separated): services (s3, ec2, iam, ...), severities, change, periodic.
+    #[arg(long, value_delimiter = ',')]
+    pub rulesets: Vec<String>,
+}
+
+impl RuleSelection {
+    /// The chosen rules, or why the choice is not valid.
+    pub fn select(&self) -> Result<Vec<&'static dyn Rule>, String> {
+        select(self.all, &self.rules, &self.rulesets)
+    }
+}
+
 /// Which rules: `--all`, `--rules a,b`, `--rulesets s3,critical` (union).
 pub fn select(
     all: bool,

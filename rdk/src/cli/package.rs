@@ -9,15 +9,9 @@ use crate::commands::{CliError, Format};
 /// The arguments of `rdk package`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Every rule of the catalog.
-    #[arg(long)]
-    pub all: bool,
-    /// These rules (comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub rules: Vec<String>,
-    /// Rules of these sets (comma-separated): services (s3, ec2, iam, ...), severities, change, periodic.
-    #[arg(long, value_delimiter = ',')]
-    pub rulesets: Vec<String>,
+    /// Which rules.
+    #[command(flatten)]
+    pub selection: crate::template::RuleSelection,
     /// Region (default: the environment's).
     #[arg(long)]
     pub region: Option<String>,
@@ -43,8 +37,7 @@ pub struct Args {
 
 /// Runs the command; the error carries its exit code.
 pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliError> {
-    let rules =
-        crate::template::select(args.all, &args.rules, &args.rulesets).map_err(CliError::input)?;
+    let rules = args.selection.select().map_err(CliError::input)?;
     let report = crate::deploy::package(crate::deploy::PackageOptions {
         rules,
         region: args.region,
