@@ -142,8 +142,18 @@ fn changes(report: &Value) -> Vec<(String, String, String)> {
     c
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deploy_uploads_and_updates_only_what_changed_and_starts_evaluations_of_changed_rules() {
+/// The local stand-ins a deploy test runs against: moto (CloudFormation, S3) with the
+/// code bucket made, and the local Config endpoint.
+struct Stands {
+    moto: common::Moto,
+    config: LocalConfig,
+    _running: rdk::local_config::Running,
+    config_url: String,
+    s3: aws_sdk_s3::Client,
+    cfn: aws_sdk_cloudformation::Client,
+}
+
+async fn stand_ins() -> Stands {
     let moto = common::moto();
     let config = LocalConfig::default();
     let running = config.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
@@ -151,6 +161,26 @@ async fn deploy_uploads_and_updates_only_what_changed_and_starts_evaluations_of_
     let s3 = s3(&moto.url).await;
     s3.create_bucket().bucket(BUCKET).send().await.unwrap();
     let cfn = aws_sdk_cloudformation::Client::new(&sdk(&moto.url).await);
+    Stands {
+        moto,
+        config,
+        _running: running,
+        config_url,
+        s3,
+        cfn,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_uploads_and_updates_only_what_changed_and_starts_evaluations_of_changed_rules() {
+    let Stands {
+        moto,
+        config,
+        _running,
+        config_url,
+        s3,
+        cfn,
+    } = stand_ins().await;
     let dir = TempDir::new("packages");
     let rules = [
         "encrypted-volumes",
@@ -448,13 +478,14 @@ async fn deploy_refuses_bad_input_with_exit_2_naming_it_before_touching_the_acco
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn package_then_a_deploy_made_elsewhere_then_reevaluate_starts_only_the_changed_rules() {
-    let moto = common::moto();
-    let config = LocalConfig::default();
-    let running = config.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let config_url = running.url();
-    let s3 = s3(&moto.url).await;
-    s3.create_bucket().bucket(BUCKET).send().await.unwrap();
-    let cfn = aws_sdk_cloudformation::Client::new(&sdk(&moto.url).await);
+    let Stands {
+        moto,
+        config,
+        _running,
+        config_url,
+        s3,
+        cfn,
+    } = stand_ins().await;
     let dir = TempDir::new("package");
     let a = package(&dir.0, "encrypted-volumes", "1");
     package(&dir.0, "s3-bucket-versioning-enabled", "1");
@@ -585,13 +616,14 @@ async fn package_then_a_deploy_made_elsewhere_then_reevaluate_starts_only_the_ch
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn functions_only_and_rules_only_deploy_the_central_and_member_halves_of_an_organization() {
-    let moto = common::moto();
-    let config = LocalConfig::default();
-    let running = config.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let config_url = running.url();
-    let s3 = s3(&moto.url).await;
-    s3.create_bucket().bucket(BUCKET).send().await.unwrap();
-    let cfn = aws_sdk_cloudformation::Client::new(&sdk(&moto.url).await);
+    let Stands {
+        moto,
+        config,
+        _running,
+        config_url,
+        s3,
+        cfn,
+    } = stand_ins().await;
     let dir = TempDir::new("organization");
     package(&dir.0, "encrypted-volumes", "1");
     let packages = dir.0.to_str().unwrap();
