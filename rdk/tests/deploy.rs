@@ -483,7 +483,7 @@ async fn package_then_a_deploy_made_elsewhere_then_reevaluate_starts_only_the_ch
         config,
         _running,
         config_url,
-        s3,
+        s3: _,
         cfn,
     } = stand_ins().await;
     let dir = TempDir::new("package");
@@ -621,7 +621,7 @@ async fn functions_only_and_rules_only_deploy_the_central_and_member_halves_of_a
         config,
         _running,
         config_url,
-        s3,
+        s3: _,
         cfn,
     } = stand_ins().await;
     let dir = TempDir::new("organization");
