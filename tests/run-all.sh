@@ -71,10 +71,19 @@ fi
 .tools/bin/cargo-deny check licenses bans
 
 echo "==> building the workspace (functions included: the end-to-end tests run them)"
-# The 90 function binaries are two lines each over rules_lib and hold no tests: build
-# them as binaries only, not as 90 more test harnesses to link and run.
 cargo_retrying_probe build --workspace --all-targets --exclude functions
-cargo_retrying_probe build -p functions --bins
+# The function binaries are two lines each over rules_lib and hold no tests; clippy has
+# already compiled all of them. Link only those the end-to-end tests invoke through
+# `cargo lambda watch` (any other one it builds on its first invocation): a debug
+# binary is ~45 MB, and linking all 90 filled the disk of a CI machine.
+watch_tests=$(grep -l "lambda_watch(" tests/tests/*.rs)
+invoked=()
+for f in functions/src/bin/*.rs; do
+  name=$(basename "$f" .rs)
+  if grep -qF "\"$name\"" $watch_tests; then invoked+=(--bin "$name"); fi
+done
+echo "==> linking the $(( ${#invoked[@]} / 2 )) functions the end-to-end tests invoke"
+cargo_retrying_probe build -p functions "${invoked[@]}"
 echo "==> running every test"
 cargo test --workspace --exclude functions "$@"   # the build above has probed rustc for the same flags
 echo "==> fuzzing every target for a short bounded time (tests/fuzz/run.sh; the regressions first)"
