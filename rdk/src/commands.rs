@@ -38,15 +38,31 @@ impl CliError {
 
 /// The SDK configuration of the commands that call AWS: credentials and region from the
 /// environment, `region` and `profile` when given (`AWS_ENDPOINT_URL_*` honoured).
-pub async fn sdk_config(region: Option<String>, profile: Option<String>) -> aws_config::SdkConfig {
+///
+/// Without a region from any of those, this fails at once (exit 2) instead of letting
+/// every call fail to sign and be retried as if the service were unavailable.
+pub async fn sdk_config(
+    region: Option<String>,
+    profile: Option<String>,
+) -> Result<aws_config::SdkConfig, CliError> {
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
     if let Some(r) = region {
         loader = loader.region(aws_config::Region::new(r));
     }
+    let profile_hint = match &profile {
+        Some(p) => format!(", or `region` in profile {p} of ~/.aws/config"),
+        None => ", or `region` in the profile of ~/.aws/config (AWS_PROFILE, --profile)".into(),
+    };
     if let Some(p) = profile {
         loader = loader.profile_name(p);
     }
-    loader.load().await
+    let sdk = loader.load().await;
+    if sdk.region().is_none() {
+        return Err(CliError::input(format!(
+            "no AWS region is set for this command: pass --region, set AWS_REGION{profile_hint}"
+        )));
+    }
+    Ok(sdk)
 }
 
 /// A rules-lib [`Severity`](rules_lib::Severity) as a command-line value: clap's choices and their spelling

@@ -181,7 +181,7 @@ pub async fn count_live(
     use rules_lib::config_api::{ConfigApi, SdkConfigApi};
     use rules_lib::retry::{RetryPolicy, Retrying};
     let api = Retrying::new(
-        SdkConfigApi::from_sdk_config(&crate::commands::sdk_config(region, profile).await),
+        SdkConfigApi::from_sdk_config(&crate::commands::sdk_config(region, profile).await?),
         RetryPolicy::default(),
     );
     let mut types: Vec<&str> = rules

@@ -150,7 +150,7 @@ pub async fn logs(
     out: &mut dyn std::io::Write,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<usize, CliError> {
-    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await;
+    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await?;
     let client = aws_sdk_cloudwatchlogs::Client::new(&sdk);
     let group = format!("/aws/lambda/{}{}", opts.name_prefix, opts.rule);
     let mut start = now_ms() - opts.since.as_millis() as i64;

@@ -99,7 +99,7 @@ where
 
 /// Reads the status from AWS Config.
 pub async fn status(opts: &StatusOptions) -> Result<StatusReport, CliError> {
-    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await;
+    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await?;
     let client = aws_sdk_config::Client::new(&sdk);
     let mut by_name: BTreeMap<String, RuleStatus> = BTreeMap::new();
 

@@ -40,8 +40,48 @@ fn skip(id: &str, comment: &str) -> Value {
     json!({"id": id, "comment": comment})
 }
 
-/// The rules template for `rules`.
-pub fn rules_template(rules: &[&dyn Rule]) -> Value {
+/// Resources CloudFormation allows in one stack.
+pub const MAX_STACK_RESOURCES: usize = 500;
+/// Parameters CloudFormation allows in one template.
+pub const MAX_STACK_PARAMETERS: usize = 200;
+/// Outputs CloudFormation allows in one template.
+pub const MAX_STACK_OUTPUTS: usize = 200;
+/// The largest template CloudFormation takes, through S3 (`TemplateURL`), in bytes.
+pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+
+/// Refuses a template CloudFormation would refuse for its size: more resources,
+/// parameters or outputs than one stack may hold, or a body (compact JSON, as `rdk
+/// deploy` sends it) over 1 MB. Checked when the template is made, so `rdk deploy`
+/// stops before it builds or uploads anything and `create-rule-template` never writes
+/// a template that cannot be deployed.
+pub fn check_stack_quotas(what: &str, template: &Value) -> Result<(), String> {
+    let count = |section: &str| template[section].as_object().map_or(0, Map::len);
+    let fix = "split the rules over two stacks: run the command once per part with --rules or --rulesets, each with its own stack name or prefix";
+    for (section, max) in [
+        ("Resources", MAX_STACK_RESOURCES),
+        ("Parameters", MAX_STACK_PARAMETERS),
+        ("Outputs", MAX_STACK_OUTPUTS),
+    ] {
+        let n = count(section);
+        if n > max {
+            return Err(format!(
+                "the {what} template would hold {n} {}, more than the {max} CloudFormation allows in one stack; {fix}",
+                section.to_lowercase()
+            ));
+        }
+    }
+    let bytes = serde_json::to_string(template).map_or(0, |s| s.len());
+    if bytes > MAX_TEMPLATE_BYTES {
+        return Err(format!(
+            "the {what} template would be {bytes} bytes, more than the {MAX_TEMPLATE_BYTES} CloudFormation takes; {fix}"
+        ));
+    }
+    Ok(())
+}
+
+/// The rules template for `rules`, or why CloudFormation could not deploy it in one
+/// stack ([`check_stack_quotas`]).
+pub fn rules_template(rules: &[&dyn Rule]) -> Result<Value, String> {
     let mut parameters = Map::new();
     let mut conditions = Map::new();
     let mut resources = Map::new();
@@ -138,7 +178,9 @@ pub fn rules_template(rules: &[&dyn Rule]) -> Value {
     t.insert("Conditions".into(), Value::Object(conditions));
     t.insert("Resources".into(), Value::Object(resources));
     t.insert("Outputs".into(), Value::Object(outputs));
-    Value::Object(t)
+    let t = Value::Object(t);
+    check_stack_quotas("rules", &t)?;
+    Ok(t)
 }
 
 /// The template parameters [`function_resources`] uses.
@@ -367,6 +409,11 @@ pub struct RuleSelection {
 }
 
 impl RuleSelection {
+    /// Whether no rule was chosen at all (no --all, --rules or --rulesets).
+    pub fn is_empty(&self) -> bool {
+        !self.all && self.rules.is_empty() && self.rulesets.is_empty()
+    }
+
     /// The chosen rules, or why the choice is not valid.
     pub fn select(&self) -> Result<Vec<&'static dyn Rule>, String> {
         select(self.all, &self.rules, &self.rulesets)
@@ -515,8 +562,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn stack_quotas_refuse_too_many_outputs_or_parameters_and_a_body_over_1_mb() {
+        let many = |n: usize| -> Map<String, Value> {
+            (0..n).map(|i| (format!("X{i}"), json!({}))).collect()
+        };
+        let ok = json!({"Resources": many(500), "Parameters": many(200), "Outputs": many(200)});
+        assert_eq!(check_stack_quotas("test", &ok), Ok(()));
+        for (section, n) in [("Resources", 501), ("Parameters", 201), ("Outputs", 201)] {
+            let mut t = ok.clone();
+            t[section] = Value::Object(many(n));
+            let err = check_stack_quotas("test", &t).unwrap_err();
+            assert!(
+                err.contains(&format!("would hold {n} {}", section.to_lowercase())),
+                "{err}"
+            );
+        }
+        let big = json!({"Resources": {"Big": {"Type": "AWS::SNS::Topic", "Metadata": "x".repeat(MAX_TEMPLATE_BYTES)}}});
+        let err = check_stack_quotas("test", &big).unwrap_err();
+        assert!(err.contains("bytes, more than the 1000000"), "{err}");
+    }
+
+    #[test]
     fn parameter_names_never_collide_with_resource_names() {
-        let t = rules_template(rules_lib::rules::catalog());
+        let t = rules_template(rules_lib::rules::catalog()).unwrap();
         let params = t["Parameters"].as_object().unwrap();
         for id in t["Resources"].as_object().unwrap().keys() {
             assert!(

@@ -631,3 +631,46 @@ async fn a_page_token_near_the_largest_number_answers_an_empty_page() {
     }
     running.task.abort();
 }
+
+#[test]
+fn a_live_command_without_a_region_exits_2_at_once_saying_how_to_set_one() {
+    // No region anywhere: no variable, no config file, a home without ~/.aws. The
+    // endpoint variable points at a closed port, so any call that went out would fail
+    // (and be retried) instead of answering.
+    let home = scratch("no-region-home");
+    for args in [
+        &["scan", "--live", "--rules", "encrypted-volumes"][..],
+        &["status"][..],
+        &["logs", "encrypted-volumes"][..],
+    ] {
+        let started = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_rdk"))
+            .current_dir(root())
+            .args(args)
+            .env_remove("AWS_REGION")
+            .env_remove("AWS_DEFAULT_REGION")
+            .env_remove("AWS_PROFILE")
+            .env("HOME", &home)
+            .env("AWS_CONFIG_FILE", home.join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ACCESS_KEY_ID", "k")
+            .env("AWS_SECRET_ACCESS_KEY", "s")
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "rdk {args:?}: {err}");
+        assert!(err.contains("no AWS region"), "rdk {args:?}: {err}");
+        assert!(
+            err.contains("--region") && err.contains("AWS_REGION"),
+            "rdk {args:?}: {err}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "rdk {args:?} took {:?}: the missing region was retried",
+            started.elapsed()
+        );
+    }
+}

@@ -69,6 +69,37 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// `cloudformation/<name>`: a committed template.
+pub fn template_path(name: &str) -> PathBuf {
+    root().join("cloudformation").join(name)
+}
+
+/// A committed template as JSON (YAML's short-form intrinsics read as their long form).
+pub fn load_template(name: &str) -> Value {
+    let path = template_path(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+    template_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The resources of `t` of type `kind`, with their logical ids.
+pub fn resources_of_type<'a>(t: &'a Value, kind: &str) -> Vec<(&'a String, &'a Value)> {
+    t["Resources"]
+        .as_object()
+        .expect("the template has Resources")
+        .iter()
+        .filter(|(_, r)| r["Type"] == kind)
+        .collect()
+}
+
+/// A string or a list of strings (`Action`, `Resource`, `Principal.Service`).
+pub fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a.iter().flat_map(strings).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// `tests/fixtures/<rel>`.
 pub fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures").join(rel)

@@ -4,10 +4,11 @@
 //! kind and declared permissions), not read back from the generator; the committed
 //! templates are exactly what rdk generates; every template passes cfn-lint and checkov.
 
-use std::path::PathBuf;
 use std::process::Command;
 
-use ferrule_tests::{root, tool};
+use ferrule_tests::{
+    load_template as load, resources_of_type as of_type, strings, template_path as path, tool,
+};
 use proptest::prelude::*;
 use rdk::template::organization::{
     functions_template, member_role_stackset_template, member_role_template,
@@ -41,10 +42,6 @@ const COMMITTED: [Generated; 4] = [
     ),
 ];
 
-fn path(name: &str) -> PathBuf {
-    root().join("cloudformation").join(name)
-}
-
 /// The actions a rule's function needs, from its trigger, kind and declared permissions.
 fn expected_actions(rule: &dyn Rule) -> Vec<String> {
     let spec = rule.spec();
@@ -61,23 +58,6 @@ fn expected_actions(rule: &dyn Rule) -> Vec<String> {
     }
     a.extend(spec.permissions.iter().map(|p| p.to_string()));
     a
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    match v {
-        Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a.iter().flat_map(strings).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn of_type<'a>(t: &'a Value, kind: &str) -> Vec<(&'a String, &'a Value)> {
-    t["Resources"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(_, r)| r["Type"] == kind)
-        .collect()
 }
 
 /// Checks the organization rule of each of `rules` in `t`, and that `t` holds no other.
@@ -543,11 +523,6 @@ fn organization_templates_pass_cfn_lint_and_checkov_with_every_skip_justified() 
 }
 
 // --- Many regions -----------------------------------------------------------------------
-
-fn load(name: &str) -> Value {
-    let text = std::fs::read_to_string(path(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    ferrule_tests::template_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
 
 /// The value of a condition operand: a literal, a `Ref` to a parameter (the given value,
 /// else its default) or to `AWS::Region`.

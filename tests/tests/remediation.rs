@@ -8,12 +8,12 @@
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use ferrule_tests::{root, scratch_dir, tool};
+use ferrule_tests::{resources_of_type as of_type, root, scratch_dir, tool};
 use rules_lib::{ParamValue, Remediation, RuleSpec};
 use serde_json::{json, Value};
 
 fn template() -> Value {
-    rdk::template::rules_template(rules_lib::rules::catalog())
+    rdk::template::rules_template(rules_lib::rules::catalog()).unwrap()
 }
 
 /// The catalog's rules with a remediation.
@@ -21,15 +21,6 @@ fn remediating() -> Vec<(&'static RuleSpec, &'static Remediation)> {
     rules_lib::rules::catalog()
         .iter()
         .filter_map(|r| r.spec().remediation.map(|m| (r.spec(), m)))
-        .collect()
-}
-
-fn of_type<'a>(t: &'a Value, kind: &str) -> Vec<(&'a String, &'a Value)> {
-    t["Resources"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(_, r)| r["Type"] == kind)
         .collect()
 }
 
@@ -298,7 +289,7 @@ fn every_remediation_configuration_targets_its_rule_and_document_with_its_parame
 fn a_template_of_rules_without_remediation_has_no_remediation_parameters() {
     let rule = rules_lib::rules::find("encrypted-volumes").unwrap();
     assert!(rule.spec().remediation.is_none());
-    let t = rdk::template::rules_template(&[rule]);
+    let t = rdk::template::rules_template(&[rule]).unwrap();
     let text = t.to_string();
     assert!(!text.contains("Remediation"), "{text}");
 }
@@ -386,7 +377,7 @@ proptest::proptest! {
     ) {
         let catalog = rules_lib::rules::catalog();
         let rules: Vec<&dyn rules_lib::Rule> = picked.iter().map(|&i| catalog[i]).collect();
-        let t = rdk::template::rules_template(&rules);
+        let t = rdk::template::rules_template(&rules).unwrap();
         let expected: Vec<&RuleSpec> = rules
             .iter()
             .map(|r| r.spec())

@@ -5,7 +5,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use ferrule_tests::{root, template_json, tool};
+use ferrule_tests::{
+    load_template as load, resources_of_type as resources, root, strings, template_path as path,
+    tool,
+};
 use serde_json::{json, Value};
 
 const TEMPLATES: [&str; 4] = [
@@ -14,24 +17,6 @@ const TEMPLATES: [&str; 4] = [
     "alerts.yaml",
     "pipeline.yaml",
 ];
-
-fn path(name: &str) -> PathBuf {
-    root().join("cloudformation").join(name)
-}
-
-fn load(name: &str) -> Value {
-    let text = std::fs::read_to_string(path(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    template_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn resources<'a>(t: &'a Value, kind: &str) -> Vec<(&'a String, &'a Value)> {
-    t["Resources"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(_, r)| r["Type"] == kind)
-        .collect()
-}
 
 /// Every value anywhere under `v` (to search policies for actions).
 fn walk<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
@@ -45,8 +30,9 @@ fn walk<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
 
 #[test]
 fn committed_rules_template_is_what_rdk_generates() {
-    let generated =
-        rdk::template::to_yaml(&rdk::template::rules_template(rules_lib::rules::catalog()));
+    let generated = rdk::template::to_yaml(
+        &rdk::template::rules_template(rules_lib::rules::catalog()).unwrap(),
+    );
     let committed = std::fs::read_to_string(path("rules.yaml")).unwrap();
     assert!(
         generated == committed,
@@ -461,15 +447,6 @@ fn glob(pattern: &str, text: &str) -> bool {
         }
     }
     go(pattern.as_bytes(), text.as_bytes())
-}
-
-/// A string or a list of strings (`Action`, `Resource`, `Principal.Service`).
-fn strings(v: &Value) -> Vec<String> {
-    match v {
-        Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a.iter().flat_map(strings).collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// Every policy statement under `v` (including both branches of an `Fn::If`).
@@ -909,7 +886,7 @@ impl rules_lib::ItemRule for BothTriggers {
 
 #[test]
 fn a_rule_with_both_triggers_may_list_and_batch_read_what_its_periodic_runs_judge() {
-    let t = rdk::template::rules_template(&[&BothTriggers]);
+    let t = rdk::template::rules_template(&[&BothTriggers]).unwrap();
     let statements = &t["Resources"]["BothTriggersExampleExecutionRole"]["Properties"]["Policies"]
         [0]["PolicyDocument"]["Statement"];
     let config = statements
@@ -932,6 +909,48 @@ fn a_rule_with_both_triggers_may_list_and_batch_read_what_its_periodic_runs_judg
             "config:PutEvaluations"
         ])
     );
+}
+
+/// A change rule of its own name, for catalogs larger than the real one.
+struct Grown(&'static rules_lib::RuleSpec);
+
+impl rules_lib::ItemRule for Grown {
+    type View = rules_lib::views::Untyped;
+    fn spec(&self) -> &'static rules_lib::RuleSpec {
+        self.0
+    }
+    fn judge(
+        &self,
+        _: &rules_lib::ConfigurationItem,
+        _: &rules_lib::views::Untyped,
+        _: &rules_lib::Params,
+    ) -> rules_lib::Verdict {
+        rules_lib::Verdict::compliant("ok")
+    }
+}
+
+/// `n` distinct rules, leaked: each needs a `'static` spec.
+fn grown_catalog(n: usize) -> Vec<&'static dyn rules_lib::Rule> {
+    (0..n)
+        .map(|i| {
+            let spec: &'static rules_lib::RuleSpec = Box::leak(Box::new(rules_lib::RuleSpec {
+                name: Box::leak(format!("grown-rule-{i}").into_boxed_str()),
+                ..BOTH_SPEC
+            }));
+            &*Box::leak(Box::new(Grown(spec))) as &'static dyn rules_lib::Rule
+        })
+        .collect()
+}
+
+#[test]
+fn a_rules_template_over_cloudformations_500_resources_is_refused_naming_the_count_and_the_fix() {
+    // Each rule is at least a function, its role, log group, permission and Config
+    // rule: 120 of them do not fit in one stack, 90 (the catalog's size) do.
+    assert!(rdk::template::rules_template(&grown_catalog(90)).is_ok());
+    let err = rdk::template::rules_template(&grown_catalog(120)).unwrap_err();
+    assert!(err.contains("the rules template would hold"), "{err}");
+    assert!(err.contains("resources, more than the 500"), "{err}");
+    assert!(err.contains("--rules or --rulesets"), "{err}");
 }
 
 /// The catalog! list is the one list: every rule has exactly one function binary whose

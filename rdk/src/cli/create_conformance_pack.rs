@@ -9,15 +9,9 @@ use crate::commands::CliError;
 /// The arguments of `rdk create-conformance-pack`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Every rule of the catalog.
-    #[arg(long)]
-    pub all: bool,
-    /// These ferrule rules (comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub rules: Vec<String>,
-    /// Ferrule rules of these sets (comma-separated): services, severities, change, periodic.
-    #[arg(long, value_delimiter = ',')]
-    pub rulesets: Vec<String>,
+    /// Which ferrule rules (none: a pack of managed rules only).
+    #[command(flatten)]
+    pub selection: crate::template::RuleSelection,
     /// AWS managed rules by identifier (comma-separated), e.g. IAM_PASSWORD_POLICY.
     #[arg(long, value_delimiter = ',')]
     pub managed_rules: Vec<String>,
@@ -36,18 +30,16 @@ pub struct Args {
 /// Runs the command; the error carries its exit code.
 pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliError> {
     let Args {
-        all,
-        rules,
-        rulesets,
+        selection,
         managed_rules,
         parameters_file,
         organization,
         output_file,
     } = args;
-    let selected = if all || !rules.is_empty() || !rulesets.is_empty() {
-        crate::template::select(all, &rules, &rulesets).map_err(CliError::input)?
-    } else {
+    let selected = if selection.is_empty() {
         Vec::new()
+    } else {
+        selection.select().map_err(CliError::input)?
     };
     // The parameters file may name managed rules too: read it as JSON, not through the
     // catalog check of `rdk scan`.
@@ -75,7 +67,7 @@ pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliErro
     for l in &left_out {
         // A rule asked for by name must be in the pack; one of a set or of --all is
         // left out with a warning.
-        if rules.iter().any(|r| r == l.rule) {
+        if selection.rules.iter().any(|r| r == l.rule) {
             return Err(CliError::input(format!("{} {}", l.rule, l.reason)));
         }
         eprintln!("rdk: warning: left out {}: it {}", l.rule, l.reason);

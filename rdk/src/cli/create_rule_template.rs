@@ -11,15 +11,9 @@ use crate::template::organization;
 /// The arguments of `rdk create-rule-template`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Every rule of the catalog.
-    #[arg(long)]
-    pub all: bool,
-    /// These rules (comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub rules: Vec<String>,
-    /// Rules of these sets (comma-separated): services (s3, ec2, iam, ...), severities, change, periodic.
-    #[arg(long, value_delimiter = ',')]
-    pub rulesets: Vec<String>,
+    /// Which rules.
+    #[command(flatten)]
+    pub selection: crate::template::RuleSelection,
     /// Organization rules (AWS::Config::OrganizationConfigRule) calling the central
     /// account's functions; with --functions-only, those functions.
     #[arg(long)]
@@ -47,8 +41,7 @@ pub struct Args {
 
 /// Runs the command; the error carries its exit code.
 pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliError> {
-    let selected =
-        crate::template::select(args.all, &args.rules, &args.rulesets).map_err(CliError::input)?;
+    let selected = args.selection.select().map_err(CliError::input)?;
     let template = if args.organization && args.functions_only {
         organization::functions_template(&selected)
     } else if args.organization {
@@ -60,7 +53,7 @@ pub async fn run(args: Args, out: &mut dyn std::io::Write) -> Result<(), CliErro
     } else if args.member_role_stackset {
         Ok(organization::member_role_stackset_template(&selected))
     } else {
-        Ok(crate::template::rules_template(&selected))
+        crate::template::rules_template(&selected)
     }
     .map_err(CliError::input)?;
     let yaml = crate::template::to_yaml(&template);

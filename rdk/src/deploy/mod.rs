@@ -75,7 +75,7 @@ impl StackKind {
         prefix: &str,
     ) -> Result<Value, CliError> {
         let mut template = match self {
-            StackKind::Rules => crate::template::rules_template(rules),
+            StackKind::Rules => crate::template::rules_template(rules).map_err(CliError::input)?,
             StackKind::FunctionsOnly => {
                 crate::template::organization::functions_template(rules).map_err(CliError::input)?
             }
@@ -479,10 +479,8 @@ pub fn packaged_template(
     rules: &[&'static dyn Rule],
     packages: &[package::Package],
     prefix: &str,
-) -> Value {
-    let mut template = crate::template::rules_template(rules);
-    name_packages(&mut template, packages, prefix);
-    template
+) -> Result<Value, CliError> {
+    StackKind::Rules.template(rules, packages, prefix)
 }
 
 /// Sets each function's `S3Key` to its package's content-hash key.
@@ -652,6 +650,9 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
             ))
         }
     };
+    // A template CloudFormation would refuse for its size stops here, before any build.
+    opts.kind
+        .template(&opts.rules, &[], &opts.code_key_prefix)?;
     // Packages first: a build error should not leave anything half-deployed.
     let (packages, built) = if opts.kind.has_functions() {
         collect_packages(opts.packages.as_deref(), &names)?
@@ -659,7 +660,7 @@ pub async fn deploy(opts: DeployOptions) -> Result<DeployReport, CliError> {
         (Vec::new(), Vec::new())
     };
 
-    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await;
+    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await?;
     let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
         CliError::input("no AWS region: pass --region or set AWS_REGION (or a profile's region)")
     })?;
@@ -908,7 +909,7 @@ pub struct UndeployOptions {
 /// What is in the stack `rdk undeploy` would remove: its Config rules (None: no stack).
 pub async fn undeploy_plan(opts: &UndeployOptions) -> Result<Option<Vec<String>>, CliError> {
     check_stack_prefix(&opts.stack_prefix)?;
-    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await;
+    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await?;
     let cfn = aws_sdk_cloudformation::Client::new(&sdk);
     let Some(d) = stack::deployed(&cfn, &stack_name(&opts.stack_prefix)).await? else {
         return Ok(None);
@@ -940,7 +941,7 @@ pub async fn undeploy_plan(opts: &UndeployOptions) -> Result<Option<Vec<String>>
 
 /// Deletes the rules stack and waits until it is gone.
 pub async fn undeploy(opts: &UndeployOptions) -> Result<(), CliError> {
-    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await;
+    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await?;
     let cfn = aws_sdk_cloudformation::Client::new(&sdk);
     stack::delete(&cfn, &stack_name(&opts.stack_prefix)).await
 }
@@ -989,8 +990,10 @@ pub async fn package(opts: PackageOptions) -> Result<PackageReport, CliError> {
         ));
     }
     let names: Vec<&'static str> = opts.rules.iter().map(|r| r.spec().name).collect();
+    // A template CloudFormation would refuse for its size stops here, before any build.
+    packaged_template(&opts.rules, &[], &opts.code_key_prefix)?;
     let (packages, built) = collect_packages(opts.packages.as_deref(), &names)?;
-    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await;
+    let sdk = crate::commands::sdk_config(opts.region.clone(), opts.profile.clone()).await?;
     let s3 = s3_client(&sdk);
     upload::check_bucket(&s3, &opts.code_bucket).await?;
     let uploads = upload_new(
@@ -1001,7 +1004,7 @@ pub async fn package(opts: PackageOptions) -> Result<PackageReport, CliError> {
         false,
     )
     .await?;
-    let template = packaged_template(&opts.rules, &packages, &opts.code_key_prefix);
+    let template = packaged_template(&opts.rules, &packages, &opts.code_key_prefix)?;
     // Compact: the whole catalog is about half of CloudFormation's 1 MB limit this way,
     // near it pretty-printed.
     let text =
@@ -1036,7 +1039,7 @@ pub async fn stack_state(
     region: Option<String>,
     profile: Option<String>,
 ) -> Result<StackState, CliError> {
-    let sdk = crate::commands::sdk_config(region, profile).await;
+    let sdk = crate::commands::sdk_config(region, profile).await?;
     let cfn = aws_sdk_cloudformation::Client::new(&sdk);
     Ok(match stack::deployed(&cfn, stack).await? {
         Some(d) => StackState {
@@ -1103,7 +1106,7 @@ pub async fn reevaluate(
         .map(|r| format!("{prefix}{r}"))
         .collect();
     if !names.is_empty() {
-        let sdk = crate::commands::sdk_config(region, profile).await;
+        let sdk = crate::commands::sdk_config(region, profile).await?;
         let outcome = start_evaluations(&aws_sdk_config::Client::new(&sdk), &names).await;
         report.evaluations_started = outcome.started;
         report.evaluations_not_started = outcome.not_started;

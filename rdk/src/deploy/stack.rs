@@ -104,15 +104,23 @@ pub fn parse_template(body: &str) -> Option<serde_json::Value> {
         .filter(serde_json::Value::is_object)
 }
 
+/// Whether CloudFormation answered that the stack does not exist: a `ValidationError`
+/// whose message says so (the service has no error code of its own for it).
+fn stack_missing<E, R>(e: &aws_sdk_cloudformation::error::SdkError<E, R>) -> bool
+where
+    E: aws_sdk_cloudformation::error::ProvideErrorMetadata,
+{
+    e.as_service_error()
+        .and_then(|s| s.message())
+        .is_some_and(|m| m.contains("does not exist"))
+}
+
 /// The stack, or None when it does not exist.
 pub async fn deployed(cfn: &Client, stack: &str) -> Result<Option<Deployed>, CliError> {
     let described = match cfn.describe_stacks().stack_name(stack).send().await {
         Ok(d) => d,
         Err(e) => {
-            if e.as_service_error()
-                .and_then(|s| aws_sdk_cloudformation::error::ProvideErrorMetadata::message(s))
-                .is_some_and(|m| m.contains("does not exist"))
-            {
+            if stack_missing(&e) {
                 return Ok(None);
             }
             return Err(sdk_error("DescribeStacks", e));
@@ -314,11 +322,7 @@ async fn seen_events(cfn: &Client, stack: &str) -> Result<BTreeSet<String>, CliE
             }
         }
         Err(e) => {
-            if !e
-                .as_service_error()
-                .and_then(|s| aws_sdk_cloudformation::error::ProvideErrorMetadata::message(s))
-                .is_some_and(|m| m.contains("does not exist"))
-            {
+            if !stack_missing(&e) {
                 return Err(sdk_error("DescribeStackEvents", e));
             }
         }
@@ -370,12 +374,7 @@ async fn follow(
             {
                 Ok(p) => p,
                 Err(e) => {
-                    if e.as_service_error()
-                        .and_then(|s| {
-                            aws_sdk_cloudformation::error::ProvideErrorMetadata::message(s)
-                        })
-                        .is_some_and(|m| m.contains("does not exist"))
-                    {
+                    if stack_missing(&e) {
                         gone = true;
                         break 'pages;
                     }
@@ -472,10 +471,7 @@ async fn deployed_status(cfn: &Client, stack: &str) -> Result<Option<String>, Cl
             .and_then(|s| s.stack_status())
             .map(|s| s.as_str().to_string())),
         Err(e) => {
-            if e.as_service_error()
-                .and_then(|s| aws_sdk_cloudformation::error::ProvideErrorMetadata::message(s))
-                .is_some_and(|m| m.contains("does not exist"))
-            {
+            if stack_missing(&e) {
                 Ok(None)
             } else {
                 Err(sdk_error("DescribeStacks", e))

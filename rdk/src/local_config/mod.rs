@@ -39,6 +39,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::SocketAddr;
+use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -210,6 +211,10 @@ struct State {
     faults: Faults,
     aggregators: BTreeSet<String>,
     aggregate: aggregator::Index,
+    /// The newest capture of each (resource type, resource id): positions in `items`.
+    /// The single-account reads page and look up through it, so a call costs the same
+    /// however many items the endpoint holds.
+    latest: BTreeMap<(String, String), usize>,
 }
 
 /// The endpoint's state; cheap to clone (shared).
@@ -263,9 +268,21 @@ impl LocalConfig {
         let from = st.items.len();
         st.items.extend(items);
         let State {
-            items, aggregate, ..
+            items,
+            aggregate,
+            latest,
+            ..
         } = &mut *st;
         aggregate.add(items, from);
+        for (i, item) in items.iter().enumerate().skip(from) {
+            let key = (item.resource_type.clone(), item.resource_id.clone());
+            match latest.get(&key) {
+                Some(&old) if items[old].capture_time > item.capture_time => {}
+                _ => {
+                    latest.insert(key, i);
+                }
+            }
+        }
     }
 
     /// Serves the aggregator reads under this configuration aggregator name (over every
@@ -896,26 +913,6 @@ fn put_evaluations(
     Ok(json!({"FailedEvaluations": []}))
 }
 
-/// The newest capture of each resource, in file order.
-fn latest_items(items: &[ConfigurationItem]) -> Vec<&ConfigurationItem> {
-    let mut by_key: BTreeMap<(&str, &str), &ConfigurationItem> = BTreeMap::new();
-    let mut order = Vec::new();
-    for it in items {
-        let key = (it.resource_type.as_str(), it.resource_id.as_str());
-        match by_key.get(&key) {
-            Some(old) if old.capture_time > it.capture_time => {}
-            Some(_) => {
-                by_key.insert(key, it);
-            }
-            None => {
-                by_key.insert(key, it);
-                order.push(key);
-            }
-        }
-    }
-    order.into_iter().map(|k| by_key[&k]).collect()
-}
-
 fn get_resource_config_history(s: &LocalConfig, input: &Value) -> Result<Value, AwsError> {
     let (Some(rt), Some(id)) = (
         str_field(input, "resourceType"),
@@ -990,31 +987,69 @@ fn list_discovered_resources(s: &LocalConfig, input: &Value) -> Result<Value, Aw
         .and_then(Value::as_bool)
         .unwrap_or(false);
     let name = str_field(input, "resourceName");
+    // The token is the id of the last resource handed out: pages follow the index in
+    // resource id order.
+    let start = match str_field(input, "nextToken").filter(|t| !t.is_empty()) {
+        Some(t) => Bound::Excluded((rt.to_string(), t.to_string())),
+        None => Bound::Included((rt.to_string(), String::new())),
+    };
     let st = s.lock();
-    let all: Vec<Value> = latest_items(&st.items)
-        .into_iter()
-        .filter(|i| i.resource_type == rt)
-        .filter(|i| {
-            include_deleted
-                || !matches!(
-                    i.status.as_str(),
-                    "ResourceDeleted" | "ResourceDeletedNotRecorded"
-                )
-        })
-        .filter(|i| {
-            ids.as_ref()
-                .is_none_or(|ids| ids.contains(&i.resource_id.as_str()))
-        })
-        .filter(|i| name.is_none_or(|n| i.resource_name.as_deref() == Some(n)))
-        .map(|i| {
-            let mut v = json!({"resourceType": i.resource_type, "resourceId": i.resource_id});
-            if let Some(n) = &i.resource_name {
-                v["resourceName"] = json!(n);
-            }
-            v
-        })
-        .collect();
-    paged(all, input, "nextToken", "resourceIdentifiers", max)
+    let keep = |item: &ConfigurationItem| {
+        (include_deleted
+            || !matches!(
+                item.status.as_str(),
+                "ResourceDeleted" | "ResourceDeletedNotRecorded"
+            ))
+            && name.is_none_or(|n| item.resource_name.as_deref() == Some(n))
+    };
+    let candidates: Box<dyn Iterator<Item = (&(String, String), &usize)>> = match &ids {
+        // At most 20 ids: look each up (in id order, as a listing is).
+        Some(ids) => {
+            let mut wanted: Vec<&str> = ids.clone();
+            wanted.sort_unstable();
+            wanted.dedup();
+            let after = match &start {
+                Bound::Excluded((_, t)) => Some(t.clone()),
+                _ => None,
+            };
+            Box::new(
+                wanted
+                    .into_iter()
+                    .filter(move |id| after.as_deref().is_none_or(|a| *id > a))
+                    .filter_map(|id| st.latest.get_key_value(&(rt.to_string(), id.to_string()))),
+            )
+        }
+        None => Box::new(
+            st.latest
+                .range((start, Bound::Unbounded))
+                .take_while(|((t, _), _)| t == rt),
+        ),
+    };
+    let mut page = Vec::with_capacity(max);
+    let mut next = None;
+    for ((_, id), &i) in candidates {
+        let item = &st.items[i];
+        if !keep(item) {
+            continue;
+        }
+        if page.len() == max {
+            // One more matches: the page ends at the last one handed out.
+            next = page
+                .last()
+                .map(|v: &Value| v["resourceId"].as_str().unwrap_or_default().to_string());
+            break;
+        }
+        let mut v = json!({"resourceType": item.resource_type, "resourceId": id});
+        if let Some(n) = &item.resource_name {
+            v["resourceName"] = json!(n);
+        }
+        page.push(v);
+    }
+    let mut out = json!({ "resourceIdentifiers": page });
+    if let Some(t) = next {
+        out["nextToken"] = json!(t);
+    }
+    Ok(out)
 }
 
 /// One page of `all`: from the position the request's `token` names, under `list_key`,
@@ -1050,7 +1085,6 @@ fn batch_get_resource_config(s: &LocalConfig, input: &Value) -> Result<Value, Aw
     }
     let split = s.take_unprocessed();
     let st = s.lock();
-    let latest = latest_items(&st.items);
     let mut found = Vec::new();
     let mut unprocessed = Vec::new();
     for (n, k) in keys.iter().enumerate() {
@@ -1064,9 +1098,11 @@ fn batch_get_resource_config(s: &LocalConfig, input: &Value) -> Result<Value, Aw
                 "each resource key needs resourceType and resourceId",
             ));
         };
-        if let Some(item) = latest
-            .iter()
-            .find(|i| i.resource_type == rt && i.resource_id == id && i.is_evaluable())
+        if let Some(item) = st
+            .latest
+            .get(&(rt.to_string(), id.to_string()))
+            .map(|&i| &st.items[i])
+            .filter(|i| i.is_evaluable())
         {
             found.push(base_item_json(item));
         }

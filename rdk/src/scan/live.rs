@@ -61,7 +61,7 @@ pub fn account_items(
     sink: &mut dyn FnMut(ItemResult),
 ) -> Result<(), CliError> {
     let handle = tokio::runtime::Handle::current();
-    let sdk = handle.block_on(crate::commands::sdk_config(region, profile));
+    let sdk = handle.block_on(crate::commands::sdk_config(region, profile))?;
     let api = Retrying::new(SdkConfigApi::from_sdk_config(&sdk), RetryPolicy::from_env());
     for t in judged_types(selected) {
         let keys = handle
@@ -90,7 +90,7 @@ pub fn aggregator_items(
     sink: &mut dyn FnMut(ItemResult),
 ) -> Result<(), CliError> {
     let handle = tokio::runtime::Handle::current();
-    let sdk = handle.block_on(crate::commands::sdk_config(region, profile));
+    let sdk = handle.block_on(crate::commands::sdk_config(region, profile))?;
     let api = Arc::new(Retrying::new(
         SdkConfigApi::from_sdk_config(&sdk),
         RetryPolicy::from_env(),
