@@ -252,3 +252,92 @@ async fn reads_serve_items_in_api_shape_with_unprocessed_keys_retried() {
         .unwrap_err();
     assert_eq!(missing.code(), Some("ResourceNotDiscoveredException"));
 }
+
+#[tokio::test]
+async fn listing_pages_every_live_resource_once_in_id_order_and_batch_reads_serve_the_newest() {
+    // 250 volumes, each captured twice (the newer capture deleted for every tenth), and
+    // one bucket: three pages of volumes, each live one once, deleted ones left out.
+    let base = rdk::input::load_items(&fixture("encrypted-volumes"))
+        .unwrap()
+        .0
+        .remove(0)
+        .to_api_json();
+    let mut items = Vec::new();
+    for n in 0..250 {
+        for (capture, status) in [
+            ("2024-05-01T10:00:00.000Z", "OK"),
+            (
+                "2024-05-02T10:00:00.000Z",
+                if n % 10 == 0 { "ResourceDeleted" } else { "OK" },
+            ),
+        ] {
+            let mut v = base.clone();
+            v["resourceId"] = serde_json::json!(format!("vol-{n:05}"));
+            v["configurationItemCaptureTime"] = serde_json::json!(capture);
+            v["configurationItemStatus"] = serde_json::json!(status);
+            items.push(ConfigurationItem::from_value(&v).unwrap());
+        }
+    }
+    let (endpoint, client, url) = start(items).await;
+    let mut bucket = base.clone();
+    bucket["resourceType"] = serde_json::json!("AWS::S3::Bucket");
+    bucket["resourceId"] = serde_json::json!("vol-00001");
+    endpoint.add_items(vec![ConfigurationItem::from_value(&bucket).unwrap()]);
+
+    let mut pages = Vec::new();
+    let mut token = None;
+    loop {
+        let page = client
+            .list_discovered_resources()
+            .resource_type(aws_sdk_config::types::ResourceType::Volume)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .unwrap();
+        pages.push(
+            page.resource_identifiers()
+                .iter()
+                .map(|r| r.resource_id().unwrap_or_default().to_string())
+                .collect::<Vec<_>>(),
+        );
+        match page.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(
+        pages.iter().map(Vec::len).collect::<Vec<_>>(),
+        [100, 100, 25]
+    );
+    let listed: Vec<String> = pages.concat();
+    let want: Vec<String> = (0..250)
+        .filter(|n| n % 10 != 0)
+        .map(|n| format!("vol-{n:05}"))
+        .collect();
+    assert_eq!(listed, want, "every live volume once, in id order");
+
+    // The batch read finds each listed volume at its newest capture; a deleted one is
+    // not returned, and the bucket of the same id stays out of a volume read.
+    let api = ferrule_api(&url).await;
+    let keys = api
+        .list_discovered_resources("AWS::EC2::Volume")
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 225);
+    let mut read = Vec::new();
+    for chunk in keys.chunks(100) {
+        read.extend(api.batch_get_resource_config(chunk).await.unwrap());
+    }
+    assert_eq!(read.len(), 225);
+    assert!(read.iter().all(|i| i.resource_type == "AWS::EC2::Volume"
+        // 2024-05-02T10:00:00Z, as the API's epoch seconds.
+        && i.to_api_json()["configurationItemCaptureTime"].as_f64() == Some(1_714_644_000.0)));
+    let deleted = api
+        .batch_get_resource_config(&[ResourceKey {
+            resource_type: "AWS::EC2::Volume".into(),
+            resource_id: "vol-00010".into(),
+        }])
+        .await
+        .unwrap();
+    assert!(deleted.is_empty(), "{deleted:?}");
+}

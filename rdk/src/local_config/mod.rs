@@ -12,6 +12,9 @@
 //! - **Reads** are served from configuration-item files: GetResourceConfigHistory,
 //!   ListDiscoveredResources, BatchGetResourceConfig (no tags or relationships, deleted
 //!   resources left out, optional unprocessed keys) and GetComplianceDetailsByConfigRule.
+//!   Listing and batch reads go through an index of each resource's newest capture:
+//!   listings are in resource id order, their token is the last id handed out, and a
+//!   call costs the same however many items the endpoint holds.
 //! - **Aggregator reads** ([`aggregator`]): ListAggregateDiscoveredResources and
 //!   BatchGetAggregateResourceConfig over the same items, keyed by account, region,
 //!   type and id, for the aggregator names the endpoint is given
