@@ -5,10 +5,14 @@
 # the aggregator `bench`, scanned with `rdk scan --live --aggregator bench` (every rule,
 # the sample account's parameters). Prints items/s, the API calls by operation (and per
 # 100 items), and the scan's peak RSS.
-# Usage: bash tests/bench/aggregator.sh [items]
+# With `account` as the second argument it scans the same items as one account instead
+# (`rdk scan --live`: ListDiscoveredResources and BatchGetResourceConfig).
+# Usage: bash tests/bench/aggregator.sh [items] [account]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-1000000}
+source_args=(--aggregator bench)
+if [ "${2:-}" = account ]; then source_args=(); fi
 cargo build --release -q -p rdk --bin rdk --example aggbench
 target=${CARGO_TARGET_DIR:-target}
 dir="$target/ferrule-bench"; mkdir -p "$dir"
@@ -31,7 +35,7 @@ start=$(date +%s.%N)
 AWS_ENDPOINT_URL_CONFIG_SERVICE="$url" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=bench \
   AWS_SECRET_ACCESS_KEY=bench AWS_EC2_METADATA_DISABLED=true \
   /usr/bin/time -v -o "$dir/aggbench-time.txt" \
-  "$target/release/rdk" scan --live --aggregator bench \
+  "$target/release/rdk" scan --live "${source_args[@]}" \
     --parameters-file rdk/data/sample-parameters.json --output "$dir/aggbench-report.txt"
 end=$(date +%s.%N)
 served_cpu=$(awk -v a="$served_from" -v b="$(cpu)" 'BEGIN {printf "%.1f", b - a}')
