@@ -76,12 +76,17 @@ cargo_retrying_probe build --workspace --all-targets --exclude functions
 # already compiled all of them. Link only those the end-to-end tests invoke through
 # `cargo lambda watch` (any other one it builds on its first invocation): a debug
 # binary is ~45 MB, and linking all 90 filled the disk of a CI machine.
-watch_tests=$(grep -l "lambda_watch(" tests/tests/*.rs)
+watch_tests=$(grep -l "lambda_watch(" tests/tests/*.rs || true)
+[ -n "$watch_tests" ] || { echo "error: no test calls lambda_watch( in tests/tests/*.rs" >&2; exit 1; }
 invoked=()
 for f in functions/src/bin/*.rs; do
   name=$(basename "$f" .rs)
   if grep -qF "\"$name\"" $watch_tests; then invoked+=(--bin "$name"); fi
 done
+if [ ${#invoked[@]} -eq 0 ]; then
+  echo "error: no function name found in the cargo lambda watch tests ($watch_tests); tests/run-all.sh looks for quoted binary names there" >&2
+  exit 1
+fi
 echo "==> linking the $(( ${#invoked[@]} / 2 )) functions the end-to-end tests invoke"
 cargo_retrying_probe build -p functions "${invoked[@]}"
 echo "==> running every test"
