@@ -856,23 +856,14 @@ fn buildspecs_install_rust_only_with_a_rustup_init_matching_a_pinned_sha256() {
     }
 }
 
-/// A rule judged on changes and on a schedule, as `rdk create --maximum-frequency`
-/// scaffolds: its periodic runs list and batch-read the resources in scope.
-struct BothTriggers;
+/// A rule of the given spec that finds everything compliant: for templates of rules the
+/// catalog does not have.
+struct SpecOnly(&'static rules_lib::RuleSpec);
 
-static BOTH_SPEC: rules_lib::RuleSpec = rules_lib::RuleSpec {
-    name: "both-triggers-example",
-    description: "An item rule that also runs every day.",
-    resource_types: &["AWS::EC2::Volume"],
-    trigger: rules_lib::Trigger::Both(rules_lib::Frequency::TwentyFourHours),
-    severity: rules_lib::Severity::Low,
-    ..rules_lib::RuleSpec::CHANGE
-};
-
-impl rules_lib::ItemRule for BothTriggers {
+impl rules_lib::ItemRule for SpecOnly {
     type View = rules_lib::views::Untyped;
     fn spec(&self) -> &'static rules_lib::RuleSpec {
-        &BOTH_SPEC
+        self.0
     }
     fn judge(
         &self,
@@ -884,9 +875,20 @@ impl rules_lib::ItemRule for BothTriggers {
     }
 }
 
+/// A rule judged on changes and on a schedule, as `rdk create --maximum-frequency`
+/// scaffolds: its periodic runs list and batch-read the resources in scope.
+static BOTH_SPEC: rules_lib::RuleSpec = rules_lib::RuleSpec {
+    name: "both-triggers-example",
+    description: "An item rule that also runs every day.",
+    resource_types: &["AWS::EC2::Volume"],
+    trigger: rules_lib::Trigger::Both(rules_lib::Frequency::TwentyFourHours),
+    severity: rules_lib::Severity::Low,
+    ..rules_lib::RuleSpec::CHANGE
+};
+
 #[test]
 fn a_rule_with_both_triggers_may_list_and_batch_read_what_its_periodic_runs_judge() {
-    let t = rdk::template::rules_template(&[&BothTriggers]).unwrap();
+    let t = rdk::template::rules_template(&[&SpecOnly(&BOTH_SPEC)]).unwrap();
     let statements = &t["Resources"]["BothTriggersExampleExecutionRole"]["Properties"]["Policies"]
         [0]["PolicyDocument"]["Statement"];
     let config = statements
@@ -911,25 +913,8 @@ fn a_rule_with_both_triggers_may_list_and_batch_read_what_its_periodic_runs_judg
     );
 }
 
-/// A change rule of its own name, for catalogs larger than the real one.
-struct Grown(&'static rules_lib::RuleSpec);
-
-impl rules_lib::ItemRule for Grown {
-    type View = rules_lib::views::Untyped;
-    fn spec(&self) -> &'static rules_lib::RuleSpec {
-        self.0
-    }
-    fn judge(
-        &self,
-        _: &rules_lib::ConfigurationItem,
-        _: &rules_lib::views::Untyped,
-        _: &rules_lib::Params,
-    ) -> rules_lib::Verdict {
-        rules_lib::Verdict::compliant("ok")
-    }
-}
-
-/// `n` distinct rules, leaked: each needs a `'static` spec.
+/// `n` distinct rules (each [`BOTH_SPEC`] under its own name), leaked: each needs a
+/// `'static` spec.
 fn grown_catalog(n: usize) -> Vec<&'static dyn rules_lib::Rule> {
     (0..n)
         .map(|i| {
@@ -937,7 +922,7 @@ fn grown_catalog(n: usize) -> Vec<&'static dyn rules_lib::Rule> {
                 name: Box::leak(format!("grown-rule-{i}").into_boxed_str()),
                 ..BOTH_SPEC
             }));
-            &*Box::leak(Box::new(Grown(spec))) as &'static dyn rules_lib::Rule
+            &*Box::leak(Box::new(SpecOnly(spec))) as &'static dyn rules_lib::Rule
         })
         .collect()
 }
